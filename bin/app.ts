@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ApiStack } from '../lib/api-stack';
+import type { AppConfig } from '../lib/config';
+import { CONFIG_CONTEXT_KEY, ConfigError, DEFAULT_ENVIRONMENT, ENVIRONMENT_CONTEXT_KEY, parseConfig } from '../lib/config';
+
+const app = new App();
+
+let config: AppConfig;
+try {
+  const environment: unknown = app.node.tryGetContext(ENVIRONMENT_CONTEXT_KEY) ?? DEFAULT_ENVIRONMENT;
+  config = parseConfig(app.node.tryGetContext(CONFIG_CONTEXT_KEY), String(environment));
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Invalid configuration: ${error.message}`);
+  process.exit(1);
+}
+
+new ApiStack(app, `ServerlessApi-${config.environmentName}`, {
+  config,
+  description: `REST API with beta and v1 stages bound to Lambda aliases (${config.environmentName})`,
+  // the environment block pins the account and region; otherwise the CLI's credentials decide, or none at all
+  env: {
+    account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT,
+    region: config.region ?? process.env.CDK_DEFAULT_REGION,
+  },
+});
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

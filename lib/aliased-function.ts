@@ -1,0 +1,168 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { VersionSelector } from './config';
+
+/** Properties of an {@link AliasedFunction}. */
+export interface AliasedFunctionProps {
+  /**
+   * Path of the handler's entry file, which exports `handler`.
+   */
+  readonly entry: string;
+
+  /**
+   * The aliases to create, by alias name, each with the version it serves.
+   *
+   * `'latest'` serves the version this synth publishes (`currentVersion`), so the alias follows every code or
+   * configuration change. A number pins the alias to that version, which must already exist in the account and
+   * region, or be the version this first deployment publishes.
+   */
+  readonly aliases: Readonly<Record<string, VersionSelector>>;
+
+  /**
+   * Retention of the function's log group.
+   */
+  readonly logRetention: logs.RetentionDays;
+
+  /**
+   * Memory, in MiB.
+   *
+   * @default 256
+   */
+  readonly memorySize?: number;
+
+  /**
+   * Run time limit of one invocation; keep it below API Gateway's 29 s integration timeout.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Description of the function, shown in the Lambda console.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * Directory that holds `package-lock.json`; esbuild bundles from here.
+   *
+   * @default - the directory above `lib/`
+   */
+  readonly projectRoot?: string;
+}
+
+/**
+ * A Node.js function bundled locally by esbuild, which publishes a version whenever its code or configuration
+ * changes and exposes one alias per release channel (stage or canary), each on its own configured version.
+ *
+ * Published versions are retained when they leave the template, so a pinned alias keeps working after later
+ * deployments, and a rollback can pin an older version again.
+ */
+export class AliasedFunction extends Construct {
+  /** The function itself. */
+  public readonly function: nodejs.NodejsFunction;
+  /** The function's log group, in Lambda's JSON log format. */
+  public readonly logGroup: logs.LogGroup;
+  /** The version this synth publishes; aliases on `'latest'` serve it. */
+  public readonly currentVersion: lambda.Version;
+
+  private readonly aliasByName = new Map<string, lambda.Alias>();
+
+  constructor(scope: Construct, id: string, props: AliasedFunctionProps) {
+    super(scope, id);
+    const projectRoot = props.projectRoot ?? path.join(__dirname, '..');
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
+
+    // our own role with write access to our own log group, instead of the managed AWSLambdaBasicExecutionRole
+    const role = new iam.Role(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${id} function`,
+    });
+    this.logGroup.grantWrite(role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Resource', {
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      // a fixed runtime, so that a CDK upgrade never changes it (and publishes new versions) unseen
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      description: props.description,
+      role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        externalModules: ['@aws-sdk/*'],
+        forceDockerBundling: false,
+      },
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
+    });
+    this.currentVersion = this.function.currentVersion;
+
+    for (const [aliasName, selector] of Object.entries(props.aliases)) {
+      this.aliasByName.set(aliasName, this.createAlias(aliasName, selector));
+    }
+  }
+
+  /** The names of this function's aliases. */
+  public get aliasNames(): string[] {
+    return [...this.aliasByName.keys()];
+  }
+
+  /**
+   * The alias with this name.
+   *
+   * @throws if the function has no such alias
+   */
+  public alias(name: string): lambda.Alias {
+    const alias = this.aliasByName.get(name);
+    if (!alias) {
+      throw new Error(`${this.node.path} has no alias ${JSON.stringify(name)}; it has ${this.aliasNames.join(', ')}`);
+    }
+    return alias;
+  }
+
+  private createAlias(aliasName: string, selector: VersionSelector): lambda.Alias {
+    const id = `${pascalCase(aliasName)}Alias`;
+    const version =
+      selector === 'latest'
+        ? this.currentVersion
+        : lambda.Version.fromVersionAttributes(this, `${pascalCase(aliasName)}PinnedVersion`, {
+            lambda: this.function,
+            version: String(selector),
+          });
+    const alias = new lambda.Alias(this, id, {
+      aliasName,
+      version,
+      description: selector === 'latest' ? 'follows the latest published version' : `pinned to version ${selector}`,
+    });
+    if (selector !== 'latest') {
+      // on a first deployment this makes the pinned version exist (as version 1) before the alias points at it
+      alias.node.addDependency(this.currentVersion);
+    }
+    return alias;
+  }
+}
+
+/** `v1-candidate` -> `V1Candidate`: stable construct ids from alias names. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

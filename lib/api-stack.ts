@@ -1,0 +1,171 @@
+import * as path from 'node:path';
+import type { StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AliasedFunction, pascalCase } from './aliased-function';
+import { ApiGatewayAccount } from './api-gateway-account';
+import type { AppConfig, FunctionName, StageConfig, VersionSelector } from './config';
+import { FUNCTION_NAMES } from './config';
+import { addHealthCheck } from './health-check';
+import type { ApiStageProps } from './staged-rest-api';
+import { StagedRestApi } from './staged-rest-api';
+
+/** Properties of the {@link ApiStack}. */
+export interface ApiStackProps extends StackProps {
+  /** The parsed configuration of the deployment environment. */
+  readonly config: AppConfig;
+  /**
+   * Directory holding one folder per function, each with an `index.ts` that exports `handler`.
+   *
+   * @default - the project's `lambda/` folder
+   */
+  readonly lambdaRoot?: string;
+}
+
+/** Memory and description of each function; everything else is shared (see {@link AliasedFunction}). */
+const FUNCTIONS: Readonly<Record<FunctionName, { memorySize: number; description: string }>> = {
+  hello: { memorySize: 256, description: 'GET and POST /api/hello: names the stage and the version that answered' },
+  faq: { memorySize: 256, description: 'GET /api/faq and /api/faq/{id}: entries of the FAQ about this API' },
+};
+
+/**
+ * One REST API with a stage per release channel (`beta`, `v1`), each bound through the `lambdaAlias` stage variable
+ * to its own alias of every function, a canary on the stages that configure one, a MOCK health check, and the
+ * hello and FAQ functions.
+ */
+export class ApiStack extends Stack {
+  /** The functions, by name. */
+  public readonly functions: Readonly<Record<FunctionName, AliasedFunction>>;
+  /** The REST API and its stages. */
+  public readonly api: StagedRestApi;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const lambdaRoot = props.lambdaRoot ?? path.join(__dirname, '..', 'lambda');
+    // validated against the values CloudWatch Logs accepts, which are RetentionDays' values
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    const account = config.manageAccountCloudWatchRole ? new ApiGatewayAccount(this, 'ApiGatewayAccount') : undefined;
+
+    const functions = {} as Record<FunctionName, AliasedFunction>;
+    for (const name of FUNCTION_NAMES) {
+      functions[name] = new AliasedFunction(this, pascalCase(name), {
+        entry: path.join(lambdaRoot, name, 'index.ts'),
+        aliases: aliasVersions(config.stages, name),
+        logRetention,
+        ...FUNCTIONS[name],
+      });
+    }
+    this.functions = functions;
+
+    this.api = new StagedRestApi(this, 'Api', {
+      restApiName: config.apiName,
+      description: `Hello and FAQ API (${config.environmentName})`,
+      stages: config.stages.map(apiStage),
+      logRetention,
+      loggingDependency: account?.resource,
+    });
+
+    this.addRoutes();
+    this.acknowledgePublicApi(config);
+    this.addOutputs(config);
+  }
+
+  private addRoutes(): void {
+    const { api } = this;
+    const root = api.api.root.addResource('api');
+
+    const hello = root.addResource('hello');
+    api.addLambdaProxyMethod(hello, 'GET', this.functions.hello);
+    api.addLambdaProxyMethod(hello, 'POST', this.functions.hello, {
+      requestModels: { 'application/json': this.helloRequestModel() },
+      requestValidator: api.requestValidator,
+    });
+
+    const faq = root.addResource('faq');
+    api.addLambdaProxyMethod(faq, 'GET', this.functions.faq);
+    api.addLambdaProxyMethod(faq.addResource('{id}'), 'GET', this.functions.faq, {
+      requestParameters: { 'method.request.path.id': true },
+      requestValidator: api.requestValidator,
+    });
+
+    addHealthCheck(root.addResource('health'));
+  }
+
+  private helloRequestModel(): apigw.Model {
+    return this.api.api.addModel('HelloRequest', {
+      contentType: 'application/json',
+      description: 'Body of POST /api/hello',
+      schema: {
+        schema: apigw.JsonSchemaVersion.DRAFT4,
+        title: 'HelloRequest',
+        type: apigw.JsonSchemaType.OBJECT,
+        required: ['key'],
+        properties: { key: { type: apigw.JsonSchemaType.STRING } },
+      },
+    });
+  }
+
+  private acknowledgePublicApi(config: AppConfig): void {
+    const restApi = Validations.of(this.api.api);
+    const reason =
+      'The hello, FAQ and health endpoints are public by design (seeds 002 and 004): no caller identity exists to ' +
+      'authorize. Abuse is bounded by per-stage throttling and request validation; add an authorizer before ' +
+      'serving anything private.';
+    restApi.acknowledge({ id: 'AwsSolutions-APIG4', reason });
+    restApi.acknowledge({ id: 'AwsSolutions-COG4', reason });
+    for (const stage of config.stages) {
+      Validations.of(this.api.stage(stage.name)).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'No WAF web ACL: a public read-mostly API with stage throttling; a web ACL (a monthly cost per ACL and ' +
+          'rule) is a per-account decision, associated with the stage ARN outside this stack.',
+      });
+    }
+  }
+
+  private addOutputs(config: AppConfig): void {
+    new CfnOutput(this, 'ApiId', { value: this.api.api.restApiId, description: 'Id of the REST API' });
+    for (const stage of config.stages) {
+      const id = pascalCase(stage.name);
+      new CfnOutput(this, `${id}Url`, {
+        value: this.api.stage(stage.name).urlForPath('/api'),
+        description: `Base URL of the ${stage.name} stage`,
+      });
+    }
+    for (const name of FUNCTION_NAMES) {
+      const fn = this.functions[name];
+      for (const aliasName of fn.aliasNames) {
+        new CfnOutput(this, `${pascalCase(name)}${pascalCase(aliasName)}Version`, {
+          value: fn.alias(aliasName).version.version,
+          description: `Version the ${aliasName} alias of the ${name} function serves`,
+        });
+      }
+    }
+  }
+}
+
+/** The alias of each release channel of the stages (the stage itself and its canary) with its version. */
+function aliasVersions(stages: readonly StageConfig[], fn: FunctionName): Record<string, VersionSelector> {
+  const aliases: Record<string, VersionSelector> = {};
+  for (const stage of stages) {
+    aliases[stage.name] = stage.versions[fn];
+    if (stage.canary) aliases[stage.canary.alias] = stage.canary.versions[fn];
+  }
+  return aliases;
+}
+
+function apiStage(stage: StageConfig): ApiStageProps {
+  return {
+    stageName: stage.name,
+    lambdaAlias: stage.name,
+    variables: { environment: stage.environment },
+    loggingLevel: apigw.MethodLoggingLevel[stage.loggingLevel],
+    dataTrace: stage.dataTrace,
+    throttle: stage.throttle,
+    canary: stage.canary && { percentTraffic: stage.canary.percentTraffic, lambdaAlias: stage.canary.alias },
+  };
+}

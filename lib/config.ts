@@ -1,0 +1,364 @@
+/**
+ * The app's typed configuration and its parser.
+ *
+ * `bin/app.ts` reads the raw object from the `api` context key of `cdk.json` (overridable with `-c`),
+ * hands it to {@link parseConfig} once, and passes the result down as props. Nothing else reads context.
+ */
+
+/** The stages of the REST API, in the order a release walks them. */
+export const STAGE_NAMES = ['beta', 'v1'] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+/** The functions the API serves; each has a folder `lambda/<name>/` and one alias per stage. */
+export const FUNCTION_NAMES = ['hello', 'faq'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** The context key under which `cdk.json` holds the configuration. */
+export const CONFIG_CONTEXT_KEY = 'api';
+/** The context key that selects the deployment environment, e.g. `-c env=prod`. */
+export const ENVIRONMENT_CONTEXT_KEY = 'env';
+/** The deployment environment used when `-c env=...` is not given. */
+export const DEFAULT_ENVIRONMENT = 'default';
+
+/**
+ * Which Lambda version an alias serves: `'latest'` (the version this synth publishes) or a pinned version number.
+ */
+export type VersionSelector = 'latest' | number;
+
+/** The version each function's alias serves. */
+export type FunctionVersions = Readonly<Record<FunctionName, VersionSelector>>;
+
+/** Requests per second and burst a stage accepts before API Gateway answers 429. */
+export interface ThrottleConfig {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Maximum concurrent burst of requests. */
+  readonly burstLimit: number;
+}
+
+/** API Gateway execution logging level. */
+export type LoggingLevel = 'INFO' | 'ERROR' | 'OFF';
+
+/** A canary on a stage: a slice of the stage's traffic served by a dedicated candidate alias. */
+export interface CanaryConfig {
+  /** Name of the candidate alias of every function; canary requests get it as their `lambdaAlias`. */
+  readonly alias: string;
+  /** Percentage (0..100) of the stage's requests sent to the canary; 0 closes it but keeps the setting. */
+  readonly percentTraffic: number;
+  /** The version each function's candidate alias serves. */
+  readonly versions: FunctionVersions;
+}
+
+/** Everything the stack needs to know about one stage in the selected deployment environment. */
+export interface StageConfig {
+  readonly name: StageName;
+  /** Value of the `environment` stage variable, e.g. `development`. */
+  readonly environment: string;
+  readonly loggingLevel: LoggingLevel;
+  /** Whether execution logs include full request and response data. */
+  readonly dataTrace: boolean;
+  readonly throttle: ThrottleConfig;
+  /** The version each function's stage alias serves. */
+  readonly versions: FunctionVersions;
+  /** The stage's canary, if it has one. */
+  readonly canary?: CanaryConfig;
+}
+
+/** The parsed, validated configuration for one deployment environment. */
+export interface AppConfig {
+  /** Name of the REST API. */
+  readonly apiName: string;
+  /** Name of the selected deployment environment. */
+  readonly environmentName: string;
+  /** Account and region from the environment block, when it pins them. */
+  readonly account?: string;
+  readonly region?: string;
+  /** Retention of every log group the stack creates, in days. */
+  readonly logRetentionDays: number;
+  /** Whether this stack owns the account-level API Gateway CloudWatch role (one per account and region). */
+  readonly manageAccountCloudWatchRole: boolean;
+  /** The stages, in {@link STAGE_NAMES} order. */
+  readonly stages: readonly StageConfig[];
+}
+
+/** A configuration value was refused; the message names the key and the value. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The retention periods CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+const LOGGING_LEVELS: readonly LoggingLevel[] = ['INFO', 'ERROR', 'OFF'];
+// api gateway: CreateStage `variables` values (also the canary's stageVariableOverrides)
+const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
+// lambda: CreateAlias `Name`; all digits would be read as a version number
+const LAMBDA_ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9\-_]{1,128}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/**
+ * Parses and validates the raw `api` context value, and selects one deployment environment.
+ *
+ * Every environment is validated, not only the selected one, so a mistake in production's block fails the
+ * synth of any environment. Throws {@link ConfigError} on the first bad value.
+ *
+ * @param raw the context value: an object, or a JSON string (as `-c api='{...}'` gives)
+ * @param environmentName the deployment environment to select, from `-c env=...`
+ */
+export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVIRONMENT): AppConfig {
+  const root = asObject(fromJsonString(raw, CONFIG_CONTEXT_KEY), CONFIG_CONTEXT_KEY);
+  allowKeys(root, CONFIG_CONTEXT_KEY, [
+    'apiName',
+    'logRetentionDays',
+    'manageAccountCloudWatchRole',
+    'stages',
+    'environments',
+  ]);
+
+  const apiName = apiNameAt(root, `${CONFIG_CONTEXT_KEY}.apiName`);
+  const logRetentionDays = oneOf(root.logRetentionDays, `${CONFIG_CONTEXT_KEY}.logRetentionDays`, LOG_RETENTION_DAYS);
+  const manageAccountCloudWatchRole = bool(
+    root.manageAccountCloudWatchRole,
+    `${CONFIG_CONTEXT_KEY}.manageAccountCloudWatchRole`,
+  );
+
+  const stagesKey = `${CONFIG_CONTEXT_KEY}.stages`;
+  const stagesRaw = exactKeys(asObject(root.stages, stagesKey), stagesKey, STAGE_NAMES, 'stage');
+  const settings = mapKeys(STAGE_NAMES, (stage) => parseStageSettings(stagesRaw[stage], `${stagesKey}.${stage}`));
+
+  const environmentsKey = `${CONFIG_CONTEXT_KEY}.environments`;
+  const environmentsRaw = asObject(root.environments, environmentsKey);
+  const environments = Object.entries(environmentsRaw).map(([name, value]) =>
+    parseEnvironment(name, value, `${environmentsKey}.${name}`),
+  );
+  const selected = environments.find((e) => e.name === environmentName);
+  if (!selected) {
+    const known = environments.map((e) => e.name).join(', ') || '(none)';
+    throw new ConfigError(
+      `${ENVIRONMENT_CONTEXT_KEY} names an unknown deployment environment, got ${JSON.stringify(environmentName)}; ` +
+        `known environments (${environmentsKey}): ${known}`,
+    );
+  }
+
+  return {
+    apiName,
+    environmentName,
+    account: selected.account,
+    region: selected.region,
+    logRetentionDays,
+    manageAccountCloudWatchRole,
+    stages: STAGE_NAMES.map((name) => ({ name, ...settings[name], ...selected.releases[name] })),
+  };
+}
+
+type StageSettings = Pick<StageConfig, 'environment' | 'loggingLevel' | 'dataTrace' | 'throttle'>;
+type StageRelease = Pick<StageConfig, 'versions' | 'canary'>;
+
+function parseStageSettings(raw: unknown, key: string): StageSettings {
+  const o = asObject(raw, key);
+  allowKeys(o, key, ['environment', 'loggingLevel', 'dataTrace', 'throttle']);
+  const throttleKey = `${key}.throttle`;
+  const throttle = asObject(o.throttle, throttleKey);
+  allowKeys(throttle, throttleKey, ['rateLimit', 'burstLimit']);
+  return {
+    environment: stageVariableValue(o.environment, `${key}.environment`),
+    loggingLevel: oneOf(o.loggingLevel, `${key}.loggingLevel`, LOGGING_LEVELS),
+    dataTrace: bool(o.dataTrace, `${key}.dataTrace`),
+    throttle: {
+      rateLimit: nonNegative(throttle.rateLimit, `${throttleKey}.rateLimit`, false),
+      burstLimit: nonNegative(throttle.burstLimit, `${throttleKey}.burstLimit`, true),
+    },
+  };
+}
+
+interface ParsedEnvironment {
+  readonly name: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly releases: Readonly<Record<StageName, StageRelease>>;
+}
+
+function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnvironment {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(name)) {
+    throw new ConfigError(`${key} must be named with letters, digits and '-', got ${JSON.stringify(name)}`);
+  }
+  const o = asObject(raw, key);
+  allowKeys(o, key, ['account', 'region', 'releases']);
+  const account = optionalMatch(o.account, `${key}.account`, ACCOUNT_ID, 'a 12-digit account id');
+  const region = optionalMatch(o.region, `${key}.region`, REGION, 'a region name such as eu-west-1');
+
+  const releasesKey = `${key}.releases`;
+  const releasesRaw = exactKeys(asObject(o.releases, releasesKey), releasesKey, STAGE_NAMES, 'stage');
+  const releases = mapKeys(STAGE_NAMES, (stage) => parseRelease(releasesRaw[stage], `${releasesKey}.${stage}`));
+
+  const canaryAliases = new Map<string, string>();
+  for (const stage of STAGE_NAMES) {
+    const alias = releases[stage].canary?.alias;
+    if (alias === undefined) continue;
+    const aliasKey = `${releasesKey}.${stage}.canary.alias`;
+    if ((STAGE_NAMES as readonly string[]).includes(alias)) {
+      throw new ConfigError(
+        `${aliasKey} must differ from the stage aliases (${STAGE_NAMES.join(', ')}), got ${JSON.stringify(alias)}`,
+      );
+    }
+    const other = canaryAliases.get(alias);
+    if (other) {
+      throw new ConfigError(`${aliasKey} must differ from ${other}, both are ${JSON.stringify(alias)}`);
+    }
+    canaryAliases.set(alias, aliasKey);
+  }
+  return { name, account, region, releases };
+}
+
+function parseRelease(raw: unknown, key: string): StageRelease {
+  const o = asObject(raw, key);
+  allowKeys(o, key, ['versions', 'canary']);
+  const versions = parseVersions(o.versions, `${key}.versions`);
+  if (o.canary === undefined) return { versions };
+
+  const canaryKey = `${key}.canary`;
+  const c = asObject(o.canary, canaryKey);
+  allowKeys(c, canaryKey, ['alias', 'percentTraffic', 'versions']);
+  const alias = str(c.alias, `${canaryKey}.alias`);
+  if (!LAMBDA_ALIAS_NAME.test(alias) || !STAGE_VARIABLE_VALUE.test(alias)) {
+    throw new ConfigError(
+      `${canaryKey}.alias must be a Lambda alias name (1-128 letters, digits, '-' or '_', not all digits), ` +
+        `got ${JSON.stringify(alias)}`,
+    );
+  }
+  const percentTraffic = num(c.percentTraffic, `${canaryKey}.percentTraffic`);
+  if (percentTraffic < 0 || percentTraffic > 100) {
+    throw new ConfigError(`${canaryKey}.percentTraffic must be between 0 and 100, got ${percentTraffic}`);
+  }
+  return { versions, canary: { alias, percentTraffic, versions: parseVersions(c.versions, `${canaryKey}.versions`) } };
+}
+
+function parseVersions(raw: unknown, key: string): FunctionVersions {
+  const o = exactKeys(asObject(raw, key), key, FUNCTION_NAMES, 'function');
+  return mapKeys(FUNCTION_NAMES, (fn) => parseVersion(o[fn], `${key}.${fn}`));
+}
+
+function parseVersion(raw: unknown, key: string): VersionSelector {
+  if (raw === 'latest') return 'latest';
+  if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 1) return raw;
+  // `-c` overrides arrive as strings; accept a version number written canonically
+  if (typeof raw === 'string' && /^[1-9]\d{0,15}$/.test(raw) && Number.isSafeInteger(Number(raw))) return Number(raw);
+  throw new ConfigError(`${key} must be "latest" or a positive integer version, got ${show(raw)}`);
+}
+
+function fromJsonString(raw: unknown, key: string): unknown {
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new ConfigError(`${key} must be a JSON object, got a string that is not JSON: ${show(raw)}`);
+  }
+}
+
+function asObject(raw: unknown, key: string): Record<string, unknown> {
+  if (raw === undefined) throw new ConfigError(`${key} is missing`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`${key} must be an object, got ${show(raw)}`);
+  }
+  return raw as Record<string, unknown>;
+}
+
+function allowKeys(o: Record<string, unknown>, key: string, allowed: readonly string[]): void {
+  for (const k of Object.keys(o)) {
+    if (!allowed.includes(k)) {
+      throw new ConfigError(`${key}.${k} is not a known setting; known settings: ${allowed.join(', ')}`);
+    }
+  }
+}
+
+function exactKeys<K extends string>(
+  o: Record<string, unknown>,
+  key: string,
+  names: readonly K[],
+  what: string,
+): Record<K, unknown> {
+  for (const k of Object.keys(o)) {
+    if (!(names as readonly string[]).includes(k)) {
+      throw new ConfigError(`${key}.${k} is not a known ${what}; known ${what}s: ${names.join(', ')}`);
+    }
+  }
+  for (const name of names) {
+    if (o[name] === undefined) throw new ConfigError(`${key}.${name} is missing`);
+  }
+  return o as Record<K, unknown>;
+}
+
+function mapKeys<K extends string, V>(names: readonly K[], f: (name: K) => V): Record<K, V> {
+  return Object.fromEntries(names.map((name) => [name, f(name)])) as Record<K, V>;
+}
+
+function str(raw: unknown, key: string): string {
+  if (raw === undefined) throw new ConfigError(`${key} is missing`);
+  if (typeof raw !== 'string') throw new ConfigError(`${key} must be a string, got ${show(raw)}`);
+  return raw;
+}
+
+function num(raw: unknown, key: string): number {
+  if (raw === undefined) throw new ConfigError(`${key} is missing`);
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) throw new ConfigError(`${key} must be a number, got ${show(raw)}`);
+  return raw;
+}
+
+function bool(raw: unknown, key: string): boolean {
+  if (raw === undefined) throw new ConfigError(`${key} is missing`);
+  if (typeof raw !== 'boolean') throw new ConfigError(`${key} must be true or false, got ${show(raw)}`);
+  return raw;
+}
+
+function nonNegative(raw: unknown, key: string, integer: boolean): number {
+  const n = num(raw, key);
+  if (n < 0 || (integer && !Number.isInteger(n))) {
+    throw new ConfigError(`${key} must be a non-negative ${integer ? 'integer' : 'number'}, got ${n}`);
+  }
+  return n;
+}
+
+function oneOf<T extends string | number>(raw: unknown, key: string, allowed: readonly T[]): T {
+  if (raw === undefined) throw new ConfigError(`${key} is missing`);
+  if (!allowed.includes(raw as T)) {
+    throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got ${show(raw)}`);
+  }
+  return raw as T;
+}
+
+function stageVariableValue(raw: unknown, key: string): string {
+  const value = str(raw, key);
+  if (!STAGE_VARIABLE_VALUE.test(value)) {
+    throw new ConfigError(
+      `${key} must be a stage variable value (1-512 characters of A-Z a-z 0-9 - . _ ~ : / ? # & = ,), ` +
+        `got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function apiNameAt(o: Record<string, unknown>, key: string): string {
+  const value = str(o.apiName, key);
+  if (value.trim() === '' || value.length > 1024) {
+    throw new ConfigError(`${key} must be a non-blank name of at most 1024 characters, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function optionalMatch(raw: unknown, key: string, pattern: RegExp, what: string): string | undefined {
+  if (raw === undefined) return undefined;
+  const value = str(raw, key);
+  if (!pattern.test(value)) throw new ConfigError(`${key} must be ${what}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function show(raw: unknown): string {
+  if (raw === undefined) return 'nothing';
+  const text = JSON.stringify(raw) ?? String(raw);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
