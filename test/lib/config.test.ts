@@ -1,0 +1,201 @@
+import { ConfigError, parseConfig } from '../../lib/config';
+import { rawConfig } from '../support/template';
+
+/** Sets a value at a dotted path of the committed config and parses it. */
+function parseWith(pathToKey: string, value: unknown, environment?: string) {
+  const raw = rawConfig();
+  const keys = pathToKey.split('.');
+  let node = raw;
+  for (const key of keys.slice(0, -1)) node = node[key];
+  if (value === undefined) delete node[keys.at(-1)!];
+  else node[keys.at(-1)!] = value;
+  return () => parseConfig(raw, environment);
+}
+
+const V1 = 'environments.default.releases.v1';
+
+describe('parseConfig', () => {
+  test('parses the committed config into beta on latest and v1 pinned to version 1', () => {
+    // WHEN
+    const config = parseConfig(rawConfig());
+
+    // THEN
+    expect(config.environmentName).toBe('default');
+    expect(config.stages.map((s) => s.name)).toEqual(['beta', 'v1']);
+    expect(config.stages[0]).toMatchObject({ name: 'beta', versions: { hello: 'latest', faq: 'latest' } });
+    expect(config.stages[1]).toMatchObject({
+      name: 'v1',
+      versions: { hello: 1, faq: 1 },
+      canary: { alias: 'candidate', percentTraffic: 10, versions: { hello: 1, faq: 1 } },
+    });
+  });
+
+  test('accepts the whole config as a JSON string, as -c api=... passes it', () => {
+    expect(parseConfig(JSON.stringify(rawConfig())).apiName).toBe(rawConfig().apiName);
+  });
+
+  test('accepts a version number written as a string, as -c overrides arrive', () => {
+    expect(parseWith(`${V1}.versions.hello`, '7')().stages[1]!.versions.hello).toBe(7);
+  });
+
+  test('selects the deployment environment named by -c env, with its account and region', () => {
+    // GIVEN
+    const raw = rawConfig();
+    raw.environments.prod = structuredClone(raw.environments.default);
+    raw.environments.prod.account = '123456789012';
+    raw.environments.prod.region = 'eu-west-1';
+    raw.environments.prod.releases.v1.versions.hello = 42;
+
+    // WHEN
+    const config = parseConfig(raw, 'prod');
+
+    // THEN
+    expect(config).toMatchObject({ environmentName: 'prod', account: '123456789012', region: 'eu-west-1' });
+    expect(config.stages[1]!.versions.hello).toBe(42);
+  });
+
+  test('fails when the raw config is missing', () => {
+    expect(() => parseConfig(undefined)).toThrow(new ConfigError('api is missing'));
+  });
+
+  test('fails when the config string is not JSON', () => {
+    expect(() => parseConfig('{nope')).toThrow('api must be a JSON object, got a string that is not JSON: "{nope"');
+  });
+
+  test('fails when a stage is unknown', () => {
+    expect(parseWith('stages.prod', rawConfig().stages.v1)).toThrow(
+      'api.stages.prod is not a known stage; known stages: beta, v1',
+    );
+  });
+
+  test('fails when a release names an unknown stage', () => {
+    expect(parseWith('environments.default.releases.gamma', { versions: {} })).toThrow(
+      'api.environments.default.releases.gamma is not a known stage; known stages: beta, v1',
+    );
+  });
+
+  test('fails when a stage is missing', () => {
+    expect(parseWith('stages.beta', undefined)).toThrow('api.stages.beta is missing');
+  });
+
+  test('fails when a version names an unknown function', () => {
+    expect(parseWith(`${V1}.versions.goodbye`, 1)).toThrow(
+      'api.environments.default.releases.v1.versions.goodbye is not a known function; known functions: hello, faq',
+    );
+  });
+
+  test('fails when a setting is misspelled', () => {
+    expect(parseWith(`${V1}.canary.percentTrafic`, 5)).toThrow(
+      'api.environments.default.releases.v1.canary.percentTrafic is not a known setting; ' +
+        'known settings: alias, percentTraffic, versions',
+    );
+  });
+
+  test.each([
+    [150, 'api.environments.default.releases.v1.canary.percentTraffic must be between 0 and 100, got 150'],
+    [-1, 'api.environments.default.releases.v1.canary.percentTraffic must be between 0 and 100, got -1'],
+    ['10', 'api.environments.default.releases.v1.canary.percentTraffic must be a number, got "10"'],
+  ])('fails when the canary percentage is %p', (value, message) => {
+    expect(parseWith(`${V1}.canary.percentTraffic`, value)).toThrow(message);
+  });
+
+  test.each([[0], [-3], [1.5], ['v2'], ['LATEST'], ['01'], [null]])('fails when a version is %p', (value) => {
+    expect(parseWith(`${V1}.versions.faq`, value)).toThrow(
+      `api.environments.default.releases.v1.versions.faq must be "latest" or a positive integer version, got ${JSON.stringify(value)}`,
+    );
+  });
+
+  test('fails when a canary version is not a version', () => {
+    expect(parseWith(`${V1}.canary.versions.hello`, 'next')).toThrow(
+      'api.environments.default.releases.v1.canary.versions.hello must be "latest" or a positive integer version, got "next"',
+    );
+  });
+
+  test.each([
+    ['a space', 'has space'],
+    ['all digits', '123'],
+    ['a dot', 'bad.dot'],
+    ['129 characters', 'x'.repeat(129)],
+  ])('fails when the canary alias has %s, which Lambda would reject', (_, alias) => {
+    expect(parseWith(`${V1}.canary.alias`, alias)).toThrow(
+      `api.environments.default.releases.v1.canary.alias must be a Lambda alias name (1-128 letters, digits, '-' or '_', not all digits), got ${JSON.stringify(alias)}`,
+    );
+  });
+
+  test('fails when the canary alias is a stage alias', () => {
+    expect(parseWith(`${V1}.canary.alias`, 'beta')).toThrow(
+      'api.environments.default.releases.v1.canary.alias must differ from the stage aliases (beta, v1), got "beta"',
+    );
+  });
+
+  test.each([
+    ['a space', 'prod uction'],
+    ['a dollar sign', 'prod$'],
+    ['no characters', ''],
+    ['513 characters', 'x'.repeat(513)],
+  ])('fails when the environment stage variable has %s, which API Gateway would reject', (_, value) => {
+    expect(parseWith('stages.v1.environment', value)).toThrow(
+      `api.stages.v1.environment must be a stage variable value (1-512 characters of A-Z a-z 0-9 - . _ ~ : / ? # & = ,), got ${JSON.stringify(value)}`,
+    );
+  });
+
+  test('fails when a throttle rate is negative', () => {
+    expect(parseWith('stages.beta.throttle.rateLimit', -5)).toThrow(
+      'api.stages.beta.throttle.rateLimit must be a non-negative number, got -5',
+    );
+  });
+
+  test('fails when a throttle burst is negative or fractional', () => {
+    expect(parseWith('stages.v1.throttle.burstLimit', -1)).toThrow(
+      'api.stages.v1.throttle.burstLimit must be a non-negative integer, got -1',
+    );
+    expect(parseWith('stages.v1.throttle.burstLimit', 2.5)).toThrow(
+      'api.stages.v1.throttle.burstLimit must be a non-negative integer, got 2.5',
+    );
+  });
+
+  test('fails when the logging level is not one API Gateway knows', () => {
+    expect(parseWith('stages.beta.loggingLevel', 'DEBUG')).toThrow(
+      'api.stages.beta.loggingLevel must be one of INFO, ERROR, OFF, got "DEBUG"',
+    );
+  });
+
+  test('fails when the log retention is not one CloudWatch Logs accepts', () => {
+    expect(parseWith('logRetentionDays', 10)).toThrow(/^api\.logRetentionDays must be one of 1, 3, 5, .*, got 10$/);
+  });
+
+  test('fails when the deployment environment is unknown', () => {
+    expect(() => parseConfig(rawConfig(), 'staging')).toThrow(
+      'env names an unknown deployment environment, got "staging"; known environments (api.environments): default',
+    );
+  });
+
+  test('fails when another environment has a bad value, even if it is not selected', () => {
+    // GIVEN
+    const raw = rawConfig();
+    raw.environments.prod = structuredClone(raw.environments.default);
+    raw.environments.prod.releases.beta.versions.hello = 0;
+
+    // THEN
+    expect(() => parseConfig(raw, 'default')).toThrow(
+      'api.environments.prod.releases.beta.versions.hello must be "latest" or a positive integer version, got 0',
+    );
+  });
+
+  test('fails when an account id is not 12 digits', () => {
+    expect(parseWith('environments.default.account', '1234')).toThrow(
+      'api.environments.default.account must be a 12-digit account id, got "1234"',
+    );
+  });
+
+  test('fails when a region is not a region name', () => {
+    expect(parseWith('environments.default.region', 'Europe')).toThrow(
+      'api.environments.default.region must be a region name such as eu-west-1, got "Europe"',
+    );
+  });
+
+  test('fails with a ConfigError, which bin/app.ts reports as one line', () => {
+    expect(parseWith('stages.beta.dataTrace', 'yes')).toThrow(ConfigError);
+    expect(parseWith('stages.beta.dataTrace', 'yes')).toThrow('api.stages.beta.dataTrace must be true or false, got "yes"');
+  });
+});
