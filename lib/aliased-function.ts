@@ -72,7 +72,7 @@ export class AliasedFunction extends Construct {
   /** The version this synth publishes; aliases on `'latest'` serve it. */
   public readonly currentVersion: lambda.Version;
 
-  private readonly aliasByName = new Map<string, lambda.Alias>();
+  private aliasByName = new Map<string, lambda.Alias>();
 
   constructor(scope: Construct, id: string, props: AliasedFunctionProps) {
     super(scope, id);
@@ -113,9 +113,14 @@ export class AliasedFunction extends Construct {
     });
     this.currentVersion = this.function.currentVersion;
 
-    for (const [aliasName, selector] of Object.entries(props.aliases)) {
+    // 'latest' aliases first: the pinned ones wait for one of them (see createAlias)
+    const entries = Object.entries(props.aliases);
+    const ordered = [...entries.filter(([, v]) => v === 'latest'), ...entries.filter(([, v]) => v !== 'latest')];
+    for (const [aliasName, selector] of ordered) {
       this.aliasByName.set(aliasName, this.createAlias(aliasName, selector));
     }
+    // keep the caller's order for aliasNames
+    this.aliasByName = new Map(entries.map(([name]) => [name, this.aliasByName.get(name)!]));
   }
 
   /** The names of this function's aliases. */
@@ -151,8 +156,14 @@ export class AliasedFunction extends Construct {
       description: selector === 'latest' ? 'follows the latest published version' : `pinned to version ${selector}`,
     });
     if (selector !== 'latest') {
-      // on a first deployment this makes the pinned version exist (as version 1) before the alias points at it
-      alias.node.addDependency(this.currentVersion);
+      // on a first deployment the pinned version must exist (as version 1) before the alias points at it. an alias
+      // that follows the latest version already waits for it and keeps its logical id across code changes, so
+      // waiting for that alias keeps code changes out of the pinned alias's template; without one, wait for the
+      // version itself. only the alias resource waits, not the permissions added under it.
+      const anchor = [...this.aliasByName.values()].find((a) => a.version === this.currentVersion);
+      (alias.node.defaultChild as lambda.CfnAlias).addDependency(
+        (anchor ?? this.currentVersion).node.defaultChild as lambda.CfnAlias | lambda.CfnVersion,
+      );
     }
     return alias;
   }

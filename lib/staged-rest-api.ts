@@ -1,4 +1,4 @@
-import { CfnResource, Lazy } from 'aws-cdk-lib';
+import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -280,13 +280,15 @@ export class StagedRestApi extends Construct {
       .findAll()
       .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && DEFINITION_TYPES.has(c.cfnResourceType))
       .map((resource) => {
-        const rendered = (resource as unknown as Renderable)._toCloudFormation().Resources;
-        return { path: resource.node.path, properties: Object.values(rendered).map((r) => r.Properties) };
+        const rendered = Stack.of(this).resolve((resource as unknown as Renderable)._toCloudFormation()) as Rendered;
+        return { path: resource.node.path, properties: Object.values(rendered.Resources).map((r) => r.Properties) };
       });
   }
 }
 
+type Rendered = { Resources: Record<string, { Properties?: unknown }> };
+
 /** `CfnResource._toCloudFormation()` is internal to aws-cdk-lib, but it is the only view that includes overrides. */
 interface Renderable {
-  _toCloudFormation(): { Resources: Record<string, { Properties?: unknown }> };
+  _toCloudFormation(): unknown;
 }

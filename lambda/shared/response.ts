@@ -2,7 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 
 const JSON_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'application/json; charset=utf-8',
-  // answers name the function version that served them, so a cached one would mislead
+  // an answer names the function version that served it, or picks a random entry: a cached copy would mislead
   'cache-control': 'no-store',
 };
 

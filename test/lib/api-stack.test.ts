@@ -102,10 +102,16 @@ describe('versions and aliases', () => {
     });
   });
 
-  test('the v1 alias is pinned to version 1 and waits for the current version, so a first deploy creates it', () => {
+  test('the v1 alias is pinned to version 1 and waits for the beta alias, so a first deploy creates version 1 first', () => {
     const alias = only('AWS::Lambda::Alias', 'HelloV1Alias');
     expect(alias.Properties).toMatchObject({ Name: 'v1', FunctionVersion: '1' });
-    expect(alias.DependsOn).toEqual([logicalId(template, 'AWS::Lambda::Version', 'HelloCurrentVersion')]);
+    expect(alias.DependsOn).toEqual([logicalId(template, 'AWS::Lambda::Alias', 'HelloBetaAlias')]);
+  });
+
+  test('permissions of a pinned alias do not wait for anything, so code changes leave them alone', () => {
+    for (const [id, permission] of resources('AWS::Lambda::Permission')) {
+      expect([id, permission.DependsOn]).toEqual([id, undefined]);
+    }
   });
 
   test('the candidate alias serves its own configured version', () => {

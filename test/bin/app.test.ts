@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PROJECT_ROOT, cdkJson, rawConfig } from '../support/template';
+
+/** Runs bin/app.ts as the CDK CLI would, with the committed context plus overrides, offline and without credentials. */
+function runApp(context: Record<string, unknown>) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-test-'));
+  const env = { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJson().context, ...context }) };
+  delete env.CDK_DEFAULT_ACCOUNT;
+  delete env.CDK_DEFAULT_REGION;
+  const result = spawnSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
+    cwd: PROJECT_ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  return { ...result, outdir };
+}
+
+describe('bin/app.ts', () => {
+  test('fails with one line naming the key and the value, and a non-zero exit, on a bad config value', () => {
+    const api = rawConfig();
+    api.environments.default.releases.v1.canary.percentTraffic = 150;
+
+    const { status, stderr, outdir } = runApp({ api });
+
+    expect(status).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'Invalid configuration: api.environments.default.releases.v1.canary.percentTraffic must be between 0 and 100, got 150',
+    ]);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('fails the same way on an unknown deployment environment given with -c env', () => {
+    const { status, stderr } = runApp({ env: 'prod' });
+    expect(status).toBe(1);
+    expect(stderr).toContain('env names an unknown deployment environment, got "prod"');
+  });
+
+  test('synthesizes one stack per selected environment, offline', () => {
+    const { status, outdir, stderr } = runApp({});
+    expect({ status, stderr: stderr.includes('Error') ? stderr : '' }).toEqual({ status: 0, stderr: '' });
+    expect(fs.existsSync(path.join(outdir, 'ServerlessApi-default.template.json'))).toBe(true);
+  });
+});

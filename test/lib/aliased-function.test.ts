@@ -1,0 +1,33 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as path from 'node:path';
+import { AliasedFunction, pascalCase } from '../../lib/aliased-function';
+import { PROJECT_ROOT, newApp } from '../support/template';
+
+describe('AliasedFunction', () => {
+  test('pinned aliases wait for the current version itself when no alias follows the latest version', () => {
+    // GIVEN
+    const stack = new Stack(newApp(), 'Test');
+
+    // WHEN
+    new AliasedFunction(stack, 'Fn', {
+      entry: path.join(PROJECT_ROOT, 'lambda', 'hello', 'index.ts'),
+      aliases: { prod: 3, next: 4 },
+      logRetention: logs.RetentionDays.ONE_WEEK,
+    });
+
+    // THEN
+    const template = Template.fromStack(stack).toJSON();
+    const version = Object.keys(template.Resources).find((id) => id.startsWith('FnCurrentVersion'));
+    const aliases = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::Lambda::Alias') as any[];
+    expect(aliases.map((a) => [a.Properties.Name, a.Properties.FunctionVersion, a.DependsOn])).toEqual([
+      ['prod', '3', [version]],
+      ['next', '4', [version]],
+    ]);
+  });
+
+  test('names aliases in construct ids as PascalCase', () => {
+    expect(['beta', 'v1', 'v1-candidate', 'my_alias'].map(pascalCase)).toEqual(['Beta', 'V1', 'V1Candidate', 'MyAlias']);
+  });
+});
