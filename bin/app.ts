@@ -3,7 +3,13 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from '../lib/api-stack';
 import type { AppConfig } from '../lib/config';
-import { CONFIG_CONTEXT_KEY, ConfigError, DEFAULT_ENVIRONMENT, ENVIRONMENT_CONTEXT_KEY, parseConfig } from '../lib/config';
+import {
+  CONFIG_CONTEXT_KEY,
+  ConfigError,
+  DEFAULT_ENVIRONMENT,
+  ENVIRONMENT_CONTEXT_KEY,
+  parseConfig,
+} from '../lib/config';
 
 const app = new App();
 

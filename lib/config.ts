@@ -290,7 +290,7 @@ function exactKeys<K extends string>(
   for (const name of names) {
     if (o[name] === undefined) throw new ConfigError(`${key}.${name} is missing`);
   }
-  return o as Record<K, unknown>;
+  return o;
 }
 
 function mapKeys<K extends string, V>(names: readonly K[], f: (name: K) => V): Record<K, V> {
@@ -305,7 +305,8 @@ function str(raw: unknown, key: string): string {
 
 function num(raw: unknown, key: string): number {
   if (raw === undefined) throw new ConfigError(`${key} is missing`);
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) throw new ConfigError(`${key} must be a number, got ${show(raw)}`);
+  if (typeof raw !== 'number' || !Number.isFinite(raw))
+    throw new ConfigError(`${key} must be a number, got ${show(raw)}`);
   return raw;
 }
 
@@ -359,6 +360,6 @@ function optionalMatch(raw: unknown, key: string, pattern: RegExp, what: string)
 
 function show(raw: unknown): string {
   if (raw === undefined) return 'nothing';
-  const text = JSON.stringify(raw) ?? String(raw);
+  const text = JSON.stringify(raw) ?? typeof raw;
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -28,6 +28,11 @@ describe('AliasedFunction', () => {
   });
 
   test('names aliases in construct ids as PascalCase', () => {
-    expect(['beta', 'v1', 'v1-candidate', 'my_alias'].map(pascalCase)).toEqual(['Beta', 'V1', 'V1Candidate', 'MyAlias']);
+    expect(['beta', 'v1', 'v1-candidate', 'my_alias'].map(pascalCase)).toEqual([
+      'Beta',
+      'V1',
+      'V1Candidate',
+      'MyAlias',
+    ]);
   });
 });

@@ -33,7 +33,10 @@ describe('functions', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalId(template, 'AWS::Logs::LogGroup', `${name}LogGroup`) } },
+      LoggingConfig: {
+        LogFormat: 'JSON',
+        LogGroup: { Ref: logicalId(template, 'AWS::Logs::LogGroup', `${name}LogGroup`) },
+      },
       Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
     });
     expect(fn.Code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
@@ -210,22 +213,25 @@ describe('stages', () => {
   test.each([
     ['beta', 'INFO', true, 50, 25],
     ['v1', 'ERROR', false, 500, 250],
-  ] as const)('%s logs at %s, data trace %p, with metrics and throttling from config', (name, level, trace, rate, burst) => {
-    expect(stage(name).Properties).toMatchObject({
-      TracingEnabled: true,
-      MethodSettings: [
-        {
-          HttpMethod: '*',
-          ResourcePath: '/*',
-          LoggingLevel: level,
-          DataTraceEnabled: trace,
-          MetricsEnabled: true,
-          ThrottlingRateLimit: rate,
-          ThrottlingBurstLimit: burst,
-        },
-      ],
-    });
-  });
+  ] as const)(
+    '%s logs at %s, data trace %p, with metrics and throttling from config',
+    (name, level, trace, rate, burst) => {
+      expect(stage(name).Properties).toMatchObject({
+        TracingEnabled: true,
+        MethodSettings: [
+          {
+            HttpMethod: '*',
+            ResourcePath: '/*',
+            LoggingLevel: level,
+            DataTraceEnabled: trace,
+            MetricsEnabled: true,
+            ThrottlingRateLimit: rate,
+            ThrottlingBurstLimit: burst,
+          },
+        ],
+      });
+    },
+  );
 
   test.each(['Beta', 'V1'])('%s writes JSON access logs, with isCanaryRequest, to its own log group', (id) => {
     const props = stage(id === 'Beta' ? 'beta' : 'v1').Properties;
@@ -234,7 +240,11 @@ describe('stages', () => {
       `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:\${${group}}`,
     );
     const format = JSON.parse(props.AccessLogSetting.Format);
-    expect(format).toMatchObject({ requestId: '$context.requestId', isCanaryRequest: '$context.isCanaryRequest', stage: '$context.stage' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      isCanaryRequest: '$context.isCanaryRequest',
+      stage: '$context.stage',
+    });
   });
 
   test('execution and canary access log groups are created with retention before API Gateway creates them', () => {
@@ -260,7 +270,9 @@ describe('stages', () => {
     const statements = role.Properties.Policies[0].PolicyDocument.Statement;
     expect(statements).toHaveLength(1);
     expect(statements[0].Action).not.toContain('logs:GetLogEvents');
-    expect(flatten(statements[0].Resource)).toBe('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*');
+    expect(flatten(statements[0].Resource)).toBe(
+      'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*',
+    );
     for (const name of ['beta', 'v1'] as const) expect(stage(name).DependsOn).toContain(account);
   });
 
@@ -329,9 +341,11 @@ describe('canary', () => {
   });
 
   test('the deployment has no canary settings and no stage name', () => {
-    const [[, deployment]] = resources('AWS::ApiGateway::Deployment');
-    expect(deployment!.Properties.DeploymentCanarySettings).toBeUndefined();
-    expect(deployment!.Properties.StageName).toBeUndefined();
+    const deployments = resources('AWS::ApiGateway::Deployment');
+    expect(deployments).toHaveLength(1);
+    const [, deployment] = deployments[0]!;
+    expect(deployment.Properties.DeploymentCanarySettings).toBeUndefined();
+    expect(deployment.Properties.StageName).toBeUndefined();
   });
 
   test('a closed canary keeps its setting at 0%', () => {
@@ -378,9 +392,14 @@ describe('request validation', () => {
 describe('outputs', () => {
   test('each stage has its base URL output', () => {
     const outputs = template.toJSON().Outputs;
-    for (const [id, name] of [['BetaUrl', 'beta'], ['V1Url', 'v1']]) {
-      const stageId = logicalId(template, 'AWS::ApiGateway::Stage', `Api${id === 'BetaUrl' ? 'Beta' : 'V1'}Stage`);
-      expect(flatten(outputs[id].Value)).toMatch(new RegExp(`^https://\\$\\{Api[0-9A-F]{8}\\}\\.execute-api\\..*/\\$\\{${stageId}\\}/api$`));
+    for (const [id, name, stagePrefix] of [
+      ['BetaUrl', 'beta', 'ApiBetaStage'],
+      ['V1Url', 'v1', 'ApiV1Stage'],
+    ] as const) {
+      const stageId = logicalId(template, 'AWS::ApiGateway::Stage', stagePrefix);
+      expect(flatten(outputs[id].Value)).toMatch(
+        new RegExp(`^https://\\$\\{Api[0-9A-F]{8}\\}\\.execute-api\\..*/\\$\\{${stageId}\\}/api$`),
+      );
       expect(outputs[id].Description).toContain(name);
     }
   });

@@ -196,6 +196,8 @@ describe('parseConfig', () => {
 
   test('fails with a ConfigError, which bin/app.ts reports as one line', () => {
     expect(parseWith('stages.beta.dataTrace', 'yes')).toThrow(ConfigError);
-    expect(parseWith('stages.beta.dataTrace', 'yes')).toThrow('api.stages.beta.dataTrace must be true or false, got "yes"');
+    expect(parseWith('stages.beta.dataTrace', 'yes')).toThrow(
+      'api.stages.beta.dataTrace must be true or false, got "yes"',
+    );
   });
 });

@@ -34,7 +34,9 @@ describe('cdk-nag AwsSolutions', () => {
         managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
       });
     });
-    expect(found.map((v) => v.rule)).toContain('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]');
+    expect(found.map((v) => v.rule)).toContain(
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    );
   });
 
   test('every acknowledgement carries a specific reason', () => {

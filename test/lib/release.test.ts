@@ -32,7 +32,8 @@ describe('seed 000 release scenario', () => {
     // GIVEN the only version each function publishes is its current version: version 1 on a new account
     for (const fn of ['Hello', 'Faq']) {
       const version = logicalId(shipped, 'AWS::Lambda::Version', `${fn}CurrentVersion`);
-      const alias = (name: string) => shipped.toJSON().Resources[logicalId(shipped, 'AWS::Lambda::Alias', `${fn}${name}Alias`)];
+      const alias = (name: string) =>
+        shipped.toJSON().Resources[logicalId(shipped, 'AWS::Lambda::Alias', `${fn}${name}Alias`)];
 
       // THEN beta serves it, and the pinned aliases name version 1 only after beta, so once version 1 exists
       expect(alias('Beta').Properties.FunctionVersion).toEqual({ 'Fn::GetAtt': [version, 'Version'] });

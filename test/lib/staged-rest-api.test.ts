@@ -43,7 +43,9 @@ describe('StagedRestApi deployment', () => {
   });
 
   test('gets a new logical id when a method is added', () => {
-    const added = deploymentIdAfter((api) => api.api.root.addResource('pong').addMethod('GET', mock('{"statusCode": 200}')));
+    const added = deploymentIdAfter((api) =>
+      api.api.root.addResource('pong').addMethod('GET', mock('{"statusCode": 200}')),
+    );
     expect(added).not.toBe(deploymentIdAfter());
   });
 
@@ -55,7 +57,9 @@ describe('StagedRestApi deployment', () => {
   });
 
   test('gets a new logical id when an integration template changes', () => {
-    const base = deploymentIdAfter((api) => api.api.root.addResource('x').addMethod('GET', mock('{"statusCode": 200}')));
+    const base = deploymentIdAfter((api) =>
+      api.api.root.addResource('x').addMethod('GET', mock('{"statusCode": 200}')),
+    );
     const changed = deploymentIdAfter((api) =>
       api.api.root.addResource('x').addMethod('GET', mock('{"statusCode": 201}')),
     );
