@@ -161,7 +161,7 @@ export class AliasedFunction extends Construct {
       // waiting for that alias keeps code changes out of the pinned alias's template; without one, wait for the
       // version itself. only the alias resource waits, not the permissions added under it.
       const anchor = [...this.aliasByName.values()].find((a) => a.version === this.currentVersion);
-      (alias.node.defaultChild as lambda.CfnAlias).addDependency(
+      (alias.node.defaultChild as lambda.CfnAlias).addResourceDependency(
         (anchor ?? this.currentVersion).node.defaultChild as lambda.CfnAlias | lambda.CfnVersion,
       );
     }
