@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { FAQ_ENTRIES } from '../../../lambda/faq/faq';
 import { handler } from '../../../lambda/faq';
 import { lambdaContext, proxyEvent, type ProxyEventOptions } from '../../support/events';
-import { readResult } from '../result';
+import { anyValue, readResult } from '../../support/result';
 
 const ID_MESSAGE = 'FAQ id must be a positive integer such as 1 or 12';
 const NOT_ALLOWED = { message: 'method not allowed, use GET' };
@@ -220,18 +220,8 @@ describe('faq handler', () => {
     });
 
     test('answers anything at all with a well-formed result and no 500', async () => {
-      const anything = fc.anything({
-        withNullPrototype: true,
-        withBigInt: true,
-        withBoxedValues: true,
-        withDate: true,
-        withMap: true,
-        withSet: true,
-        withTypedArray: true,
-        withSparseArray: true,
-      });
       await fc.assert(
-        fc.asyncProperty(anything, async (event) => {
+        fc.asyncProperty(anyValue(), async (event) => {
           // ACT
           const result = await handler(event as APIGatewayProxyEvent, lambdaContext());
 

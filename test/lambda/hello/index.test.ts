@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { handler } from '../../../lambda/hello';
 import { parseEcho } from '../../../lambda/hello/greeting';
 import { lambdaContext, proxyEvent } from '../../support/events';
-import { readResult } from '../result';
+import { anyValue, readResult } from '../../support/result';
 
 const ECHO_SHAPE = 'request body must be a JSON object with a string "key"';
 
@@ -240,18 +240,8 @@ describe('hello handler', () => {
     });
 
     test('answers anything at all with a well-formed result and no 500', async () => {
-      const anything = fc.anything({
-        withNullPrototype: true,
-        withBigInt: true,
-        withBoxedValues: true,
-        withDate: true,
-        withMap: true,
-        withSet: true,
-        withTypedArray: true,
-        withSparseArray: true,
-      });
       await fc.assert(
-        fc.asyncProperty(anything, async (event) => {
+        fc.asyncProperty(anyValue(), async (event) => {
           // ACT
           const result = await handler(event as APIGatewayProxyEvent, lambdaContext());
 

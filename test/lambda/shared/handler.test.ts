@@ -4,7 +4,7 @@ import { BadRequestError, MethodNotAllowedError } from '../../../lambda/shared/e
 import { httpHandler } from '../../../lambda/shared/handler';
 import { json } from '../../../lambda/shared/response';
 import { lambdaContext, proxyEvent } from '../../support/events';
-import { readResult } from '../result';
+import { readResult } from '../../support/result';
 
 const INTERNAL_ERROR = { message: 'Internal server error' };
 

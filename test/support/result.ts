@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import * as fc from 'fast-check';
 
 /** A stack frame (`\n    at fn (file.ts:1:2)`) or any file position that would give the code away. */
 export const STACK_TRACE = /\n\s+at |\.[cm]?[jt]sx?:\d+/;
@@ -32,4 +33,18 @@ export function readResult(result: APIGatewayProxyResult | undefined): ReadResul
     expect(body).not.toMatch(STACK_TRACE);
   }
   return { statusCode, headers, body: fields };
+}
+
+/** Any JavaScript value at all, odd prototypes and containers included: what a handler may be invoked with. */
+export function anyValue(): fc.Arbitrary<unknown> {
+  return fc.anything({
+    withNullPrototype: true,
+    withBigInt: true,
+    withBoxedValues: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withTypedArray: true,
+    withSparseArray: true,
+  });
 }
