@@ -22,7 +22,7 @@ if (!Number.isInteger(runs) || runs < 1) {
 /** Runs one app to a fresh output folder and returns the wall time in ms and the folder. */
 function synth(entry: string): { ms: number; outdir: string } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
-  const context = JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8')).context as object;
+  const { context } = JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8')) as { context: object };
   const start = process.hrtime.bigint();
   const result = spawnSync(tsx, [entry], {
     cwd: root,

@@ -6,6 +6,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { VersionSelector } from './config';
+import { pascalCase } from './naming';
 
 /** Properties of an {@link AliasedFunction}. */
 export interface AliasedFunctionProps {
@@ -72,7 +73,7 @@ export class AliasedFunction extends Construct {
   /** The version this synth publishes; aliases on `'latest'` serve it. */
   public readonly currentVersion: lambda.Version;
 
-  private aliasByName = new Map<string, lambda.Alias>();
+  private readonly aliasByName: ReadonlyMap<string, lambda.Alias>;
 
   constructor(scope: Construct, id: string, props: AliasedFunctionProps) {
     super(scope, id);
@@ -115,12 +116,14 @@ export class AliasedFunction extends Construct {
 
     // 'latest' aliases first: the pinned ones wait for one of them (see createAlias)
     const entries = Object.entries(props.aliases);
-    const ordered = [...entries.filter(([, v]) => v === 'latest'), ...entries.filter(([, v]) => v !== 'latest')];
-    for (const [aliasName, selector] of ordered) {
-      this.aliasByName.set(aliasName, this.createAlias(aliasName, selector));
+    const created = new Map<string, lambda.Alias>();
+    for (const [aliasName, selector] of [
+      ...entries.filter(([, v]) => v === 'latest'),
+      ...entries.filter(([, v]) => v !== 'latest'),
+    ]) {
+      created.set(aliasName, this.createAlias(aliasName, selector, [...created.values()]));
     }
-    // keep the caller's order for aliasNames
-    this.aliasByName = new Map(entries.map(([name]) => [name, this.aliasByName.get(name)!]));
+    this.aliasByName = new Map(entries.map(([name]) => [name, created.get(name)!]));
   }
 
   /** The names of this function's aliases. */
@@ -141,7 +144,7 @@ export class AliasedFunction extends Construct {
     return alias;
   }
 
-  private createAlias(aliasName: string, selector: VersionSelector): lambda.Alias {
+  private createAlias(aliasName: string, selector: VersionSelector, created: lambda.Alias[]): lambda.Alias {
     const id = `${pascalCase(aliasName)}Alias`;
     const version =
       selector === 'latest'
@@ -160,20 +163,11 @@ export class AliasedFunction extends Construct {
       // that follows the latest version already waits for it and keeps its logical id across code changes, so
       // waiting for that alias keeps code changes out of the pinned alias's template; without one, wait for the
       // version itself. only the alias resource waits, not the permissions added under it.
-      const anchor = [...this.aliasByName.values()].find((a) => a.version === this.currentVersion);
+      const anchor = created.find((a) => a.version === this.currentVersion);
       (alias.node.defaultChild as lambda.CfnAlias).addResourceDependency(
         (anchor ?? this.currentVersion).node.defaultChild as lambda.CfnAlias | lambda.CfnVersion,
       );
     }
     return alias;
   }
-}
-
-/** `v1-candidate` -> `V1Candidate`: stable construct ids from alias names. */
-export function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

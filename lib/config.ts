@@ -9,6 +9,13 @@
 export const STAGE_NAMES = ['beta', 'v1'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
+/**
+ * The stages that always have a canary. A canary removed from the template stays live on the stage
+ * (aws/aws-cdk#33901) and would keep sending its share of requests to aliases the stack deleted, so the config
+ * cannot drop it: it is closed with `percentTraffic: 0` instead.
+ */
+export const CANARY_STAGES: readonly StageName[] = ['v1'];
+
 /** The functions the API serves; each has a folder `lambda/<name>/` and one alias per stage. */
 export const FUNCTION_NAMES = ['hello', 'faq'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
@@ -51,12 +58,15 @@ export interface CanaryConfig {
 
 /** Everything the stack needs to know about one stage in the selected deployment environment. */
 export interface StageConfig {
+  /** The stage's name, which is also the name of the alias it invokes. */
   readonly name: StageName;
   /** Value of the `environment` stage variable, e.g. `development`. */
   readonly environment: string;
+  /** Execution logging level. */
   readonly loggingLevel: LoggingLevel;
   /** Whether execution logs include full request and response data. */
   readonly dataTrace: boolean;
+  /** Throttling of every method of the stage. */
   readonly throttle: ThrottleConfig;
   /** The version each function's stage alias serves. */
   readonly versions: FunctionVersions;
@@ -70,12 +80,16 @@ export interface AppConfig {
   readonly apiName: string;
   /** Name of the selected deployment environment. */
   readonly environmentName: string;
-  /** Account and region from the environment block, when it pins them. */
+  /** The account from the environment block, when it pins one. */
   readonly account?: string;
+  /** The region from the environment block, when it pins one. */
   readonly region?: string;
   /** Retention of every log group the stack creates, in days. */
   readonly logRetentionDays: number;
-  /** Whether this stack owns the account-level API Gateway CloudWatch role (one per account and region). */
+  /**
+   * Whether this environment's stack defines the account-level API Gateway CloudWatch role. There is one per
+   * account and region: exactly one environment per account and region may set it.
+   */
   readonly manageAccountCloudWatchRole: boolean;
   /** The stages, in {@link STAGE_NAMES} order. */
   readonly stages: readonly StageConfig[];
@@ -112,20 +126,10 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
  */
 export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVIRONMENT): AppConfig {
   const root = asObject(fromJsonString(raw, CONFIG_CONTEXT_KEY), CONFIG_CONTEXT_KEY);
-  allowKeys(root, CONFIG_CONTEXT_KEY, [
-    'apiName',
-    'logRetentionDays',
-    'manageAccountCloudWatchRole',
-    'stages',
-    'environments',
-  ]);
+  allowKeys(root, CONFIG_CONTEXT_KEY, ['apiName', 'logRetentionDays', 'stages', 'environments']);
 
   const apiName = apiNameAt(root, `${CONFIG_CONTEXT_KEY}.apiName`);
   const logRetentionDays = oneOf(root.logRetentionDays, `${CONFIG_CONTEXT_KEY}.logRetentionDays`, LOG_RETENTION_DAYS);
-  const manageAccountCloudWatchRole = bool(
-    root.manageAccountCloudWatchRole,
-    `${CONFIG_CONTEXT_KEY}.manageAccountCloudWatchRole`,
-  );
 
   const stagesKey = `${CONFIG_CONTEXT_KEY}.stages`;
   const stagesRaw = exactKeys(asObject(root.stages, stagesKey), stagesKey, STAGE_NAMES, 'stage');
@@ -151,7 +155,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     account: selected.account,
     region: selected.region,
     logRetentionDays,
-    manageAccountCloudWatchRole,
+    manageAccountCloudWatchRole: selected.manageAccountCloudWatchRole,
     stages: STAGE_NAMES.map((name) => ({ name, ...settings[name], ...selected.releases[name] })),
   };
 }
@@ -180,6 +184,7 @@ interface ParsedEnvironment {
   readonly name: string;
   readonly account?: string;
   readonly region?: string;
+  readonly manageAccountCloudWatchRole: boolean;
   readonly releases: Readonly<Record<StageName, StageRelease>>;
 }
 
@@ -188,38 +193,30 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
     throw new ConfigError(`${key} must be named with letters, digits and '-', got ${JSON.stringify(name)}`);
   }
   const o = asObject(raw, key);
-  allowKeys(o, key, ['account', 'region', 'releases']);
+  allowKeys(o, key, ['account', 'region', 'manageAccountCloudWatchRole', 'releases']);
   const account = optionalMatch(o.account, `${key}.account`, ACCOUNT_ID, 'a 12-digit account id');
   const region = optionalMatch(o.region, `${key}.region`, REGION, 'a region name such as eu-west-1');
 
   const releasesKey = `${key}.releases`;
   const releasesRaw = exactKeys(asObject(o.releases, releasesKey), releasesKey, STAGE_NAMES, 'stage');
-  const releases = mapKeys(STAGE_NAMES, (stage) => parseRelease(releasesRaw[stage], `${releasesKey}.${stage}`));
+  const releases = mapKeys(STAGE_NAMES, (stage) => parseRelease(releasesRaw[stage], `${releasesKey}.${stage}`, stage));
 
-  const canaryAliases = new Map<string, string>();
-  for (const stage of STAGE_NAMES) {
-    const alias = releases[stage].canary?.alias;
-    if (alias === undefined) continue;
-    const aliasKey = `${releasesKey}.${stage}.canary.alias`;
-    if ((STAGE_NAMES as readonly string[]).includes(alias)) {
-      throw new ConfigError(
-        `${aliasKey} must differ from the stage aliases (${STAGE_NAMES.join(', ')}), got ${JSON.stringify(alias)}`,
-      );
-    }
-    const other = canaryAliases.get(alias);
-    if (other) {
-      throw new ConfigError(`${aliasKey} must differ from ${other}, both are ${JSON.stringify(alias)}`);
-    }
-    canaryAliases.set(alias, aliasKey);
-  }
-  return { name, account, region, releases };
+  const manageAccountCloudWatchRole = bool(o.manageAccountCloudWatchRole, `${key}.manageAccountCloudWatchRole`);
+  return { name, account, region, manageAccountCloudWatchRole, releases };
 }
 
-function parseRelease(raw: unknown, key: string): StageRelease {
+function parseRelease(raw: unknown, key: string, stage: StageName): StageRelease {
   const o = asObject(raw, key);
-  allowKeys(o, key, ['versions', 'canary']);
+  const hasCanary = CANARY_STAGES.includes(stage);
+  allowKeys(o, key, hasCanary ? ['versions', 'canary'] : ['versions']);
   const versions = parseVersions(o.versions, `${key}.versions`);
-  if (o.canary === undefined) return { versions };
+  if (!hasCanary) return { versions };
+  if (o.canary === undefined) {
+    throw new ConfigError(
+      `${key}.canary is missing; the ${stage} stage always has a canary: close it with percentTraffic 0, ` +
+        'because a canary removed from the template stays live on the stage (aws/aws-cdk#33901)',
+    );
+  }
 
   const canaryKey = `${key}.canary`;
   const c = asObject(o.canary, canaryKey);
@@ -229,6 +226,11 @@ function parseRelease(raw: unknown, key: string): StageRelease {
     throw new ConfigError(
       `${canaryKey}.alias must be a Lambda alias name (1-128 letters, digits, '-' or '_', not all digits), ` +
         `got ${JSON.stringify(alias)}`,
+    );
+  }
+  if ((STAGE_NAMES as readonly string[]).includes(alias)) {
+    throw new ConfigError(
+      `${canaryKey}.alias must differ from the stage aliases (${STAGE_NAMES.join(', ')}), got ${JSON.stringify(alias)}`,
     );
   }
   const percentTraffic = num(c.percentTraffic, `${canaryKey}.percentTraffic`);
@@ -246,8 +248,6 @@ function parseVersions(raw: unknown, key: string): FunctionVersions {
 function parseVersion(raw: unknown, key: string): VersionSelector {
   if (raw === 'latest') return 'latest';
   if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 1) return raw;
-  // `-c` overrides arrive as strings; accept a version number written canonically
-  if (typeof raw === 'string' && /^[1-9]\d{0,15}$/.test(raw) && Number.isSafeInteger(Number(raw))) return Number(raw);
   throw new ConfigError(`${key} must be "latest" or a positive integer version, got ${show(raw)}`);
 }
 

@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IDependable } from 'constructs';
 import { Construct } from 'constructs';
-import { pascalCase } from './aliased-function';
+import { pascalCase } from './naming';
 
 /** A function reachable under several aliases, such as an {@link AliasedFunction}. */
 export interface AliasTarget {
@@ -274,19 +274,30 @@ export class StagedRestApi extends Construct {
     };
   }
 
-  /** The rendered properties of every definition resource of the API, in tree order. */
+  /**
+   * The rendered properties of every definition resource of this API, in tree order: those under the RestApi and
+   * those created elsewhere in the stack (a `Method` or `Model` scoped to the stack, an authorizer) that name it.
+   */
   private definitionFingerprint(): unknown[] {
-    return this.api.node
+    const stack = Stack.of(this);
+    const restApiCfn = this.api.node.defaultChild;
+    const restApiId = JSON.stringify(stack.resolve(this.api.restApiId));
+    return stack.node
       .findAll()
       .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && DEFINITION_TYPES.has(c.cfnResourceType))
       .map((resource) => {
-        const rendered = Stack.of(this).resolve((resource as unknown as Renderable)._toCloudFormation()) as Rendered;
-        return { path: resource.node.path, properties: Object.values(rendered.Resources).map((r) => r.Properties) };
-      });
+        const rendered = stack.resolve((resource as unknown as Renderable)._toCloudFormation()) as Rendered;
+        return { resource, path: resource.node.path, properties: Object.values(rendered.Resources)[0]?.Properties };
+      })
+      .filter(
+        ({ resource, properties }) =>
+          resource === restApiCfn || JSON.stringify((properties as { RestApiId?: unknown })?.RestApiId) === restApiId,
+      )
+      .map(({ path, properties }) => ({ path, properties }));
   }
 }
 
-type Rendered = { Resources: Record<string, { Properties?: unknown }> };
+type Rendered = { Resources: Record<string, { Properties?: unknown } | undefined> };
 
 /** `CfnResource._toCloudFormation()` is internal to aws-cdk-lib, but it is the only view that includes overrides. */
 interface Renderable {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { PROJECT_ROOT, cdkJson, rawConfig } from '../support/template';
 
 /** Runs bin/app.ts as the CDK CLI would, with the committed context plus overrides, offline and without credentials. */
-function runApp(context: Record<string, unknown>) {
+function runApp(context: Record<string, unknown>, defaults: { account?: string; region?: string } = {}) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-test-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -14,6 +14,8 @@ function runApp(context: Record<string, unknown>) {
   };
   delete env.CDK_DEFAULT_ACCOUNT;
   delete env.CDK_DEFAULT_REGION;
+  if (defaults.account) env.CDK_DEFAULT_ACCOUNT = defaults.account;
+  if (defaults.region) env.CDK_DEFAULT_REGION = defaults.region;
   const result = spawnSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
     cwd: PROJECT_ROOT,
     env,
@@ -47,4 +49,26 @@ describe('bin/app.ts', () => {
     expect({ status, stderr: stderr.includes('Error') ? stderr : '' }).toEqual({ status: 0, stderr: '' });
     expect(fs.existsSync(path.join(outdir, 'ServerlessApi-default.template.json'))).toBe(true);
   });
+
+  test("deploys to the CLI's account and region when the environment block pins none", () => {
+    const { outdir } = runApp({}, { account: '111111111111', region: 'eu-west-1' });
+    expect(stackEnvironment(outdir)).toBe('aws://111111111111/eu-west-1');
+  });
+
+  test("deploys to the environment block's account and region over the CLI's", () => {
+    const api = rawConfig();
+    api.environments.default.account = '222222222222';
+    api.environments.default.region = 'ap-northeast-2';
+
+    const { outdir } = runApp({ api }, { account: '111111111111', region: 'eu-west-1' });
+
+    expect(stackEnvironment(outdir)).toBe('aws://222222222222/ap-northeast-2');
+  });
 });
+
+function stackEnvironment(outdir: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
+    artifacts: Record<string, { type: string; environment?: string }>;
+  };
+  return manifest.artifacts['ServerlessApi-default']!.environment!;
+}

@@ -34,10 +34,6 @@ describe('parseConfig', () => {
     expect(parseConfig(JSON.stringify(rawConfig())).apiName).toBe(rawConfig().apiName);
   });
 
-  test('accepts a version number written as a string, as -c overrides arrive', () => {
-    expect(parseWith(`${V1}.versions.hello`, '7')().stages[1]!.versions.hello).toBe(7);
-  });
-
   test('selects the deployment environment named by -c env, with its account and region', () => {
     // GIVEN
     const raw = rawConfig();
@@ -99,7 +95,7 @@ describe('parseConfig', () => {
     expect(parseWith(`${V1}.canary.percentTraffic`, value)).toThrow(message);
   });
 
-  test.each([[0], [-3], [1.5], ['v2'], ['LATEST'], ['01'], [null]])('fails when a version is %p', (value) => {
+  test.each([[0], [-3], [1.5], ['v2'], ['LATEST'], ['2'], [null]])('fails when a version is %p', (value) => {
     expect(parseWith(`${V1}.versions.faq`, value)).toThrow(
       `api.environments.default.releases.v1.versions.faq must be "latest" or a positive integer version, got ${JSON.stringify(value)}`,
     );
@@ -119,6 +115,54 @@ describe('parseConfig', () => {
   ])('fails when the canary alias has %s, which Lambda would reject', (_, alias) => {
     expect(parseWith(`${V1}.canary.alias`, alias)).toThrow(
       `api.environments.default.releases.v1.canary.alias must be a Lambda alias name (1-128 letters, digits, '-' or '_', not all digits), got ${JSON.stringify(alias)}`,
+    );
+  });
+
+  test('fails when the v1 canary is removed, because a removed canary stays live on the stage', () => {
+    expect(parseWith(`${V1}.canary`, undefined)).toThrow(
+      'api.environments.default.releases.v1.canary is missing; the v1 stage always has a canary: close it with ' +
+        'percentTraffic 0, because a canary removed from the template stays live on the stage (aws/aws-cdk#33901)',
+    );
+  });
+
+  test('fails when beta is given a canary', () => {
+    expect(
+      parseWith('environments.default.releases.beta.canary', rawConfig().environments.default.releases.v1.canary),
+    ).toThrow('api.environments.default.releases.beta.canary is not a known setting; known settings: versions');
+  });
+
+  test('fails when the API name is blank', () => {
+    expect(parseWith('apiName', '  ')).toThrow(
+      'api.apiName must be a non-blank name of at most 1024 characters, got "  "',
+    );
+  });
+
+  test('fails when stages is not an object', () => {
+    expect(parseWith('stages', ['beta', 'v1'])).toThrow('api.stages must be an object, got ["beta","v1"]');
+  });
+
+  test('fails when the account role switch is not a boolean', () => {
+    expect(parseWith('environments.default.manageAccountCloudWatchRole', 'no')).toThrow(
+      'api.environments.default.manageAccountCloudWatchRole must be true or false, got "no"',
+    );
+  });
+
+  test('takes the account role switch from the selected environment', () => {
+    // GIVEN two environments in one account and region: only one may define the account-level role
+    const raw = rawConfig();
+    raw.environments.staging = structuredClone(raw.environments.default);
+    raw.environments.staging.manageAccountCloudWatchRole = false;
+
+    // THEN
+    expect(parseConfig(raw, 'default').manageAccountCloudWatchRole).toBe(true);
+    expect(parseConfig(raw, 'staging').manageAccountCloudWatchRole).toBe(false);
+  });
+
+  test('fails when an environment name has characters a stack name cannot', () => {
+    const raw = rawConfig();
+    raw.environments['prod eu'] = structuredClone(raw.environments.default);
+    expect(() => parseConfig(raw)).toThrow(
+      `api.environments.prod eu must be named with letters, digits and '-', got "prod eu"`,
     );
   });
 

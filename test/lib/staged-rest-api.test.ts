@@ -75,6 +75,44 @@ describe('StagedRestApi deployment', () => {
     expect(new Set([base, withModel, withValidator]).size).toBe(3);
   });
 
+  test('gets a new logical id when a resource, method or model is created outside the API construct', () => {
+    const base = deploymentIdAfter();
+    const outside = [
+      deploymentIdAfter((api) =>
+        new apigw.Resource(Stack.of(api), 'Outside', { parent: api.api.root, pathPart: 'outside' }).addMethod(
+          'GET',
+          mock('{"statusCode": 200}'),
+        ),
+      ),
+      deploymentIdAfter(
+        (api) =>
+          new apigw.Method(Stack.of(api), 'OutsideMethod', {
+            resource: api.api.root.getResource('ping')!,
+            httpMethod: 'PUT',
+            integration: mock('{"statusCode": 200}'),
+          }),
+      ),
+      deploymentIdAfter(
+        (api) =>
+          new apigw.Model(Stack.of(api), 'OutsideModel', {
+            restApi: api.api,
+            contentType: 'application/json',
+            schema: { type: apigw.JsonSchemaType.OBJECT },
+          }),
+      ),
+    ];
+    expect(new Set([base, ...outside]).size).toBe(4);
+  });
+
+  test('ignores the definition of another API in the same stack', () => {
+    const alone = deploymentIdAfter();
+    const withNeighbour = deploymentIdAfter((api) => {
+      const other = new apigw.RestApi(Stack.of(api), 'Other', { deploy: false, cloudWatchRole: false });
+      other.root.addMethod('GET', mock('{"statusCode": 200}'));
+    });
+    expect(withNeighbour).toBe(alone);
+  });
+
   test('gets a new logical id when a method is changed through an escape hatch', () => {
     const base = deploymentIdAfter();
     const overridden = deploymentIdAfter((api) => {
