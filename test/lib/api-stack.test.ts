@@ -384,7 +384,9 @@ describe('request validation', () => {
       ValidateRequestBody: true,
       ValidateRequestParameters: true,
     });
-    const model = template.toJSON().Resources[method.RequestModels['application/json'].Ref].Properties;
+    // $default: every content type is validated, not only application/json
+    expect(Object.keys(method.RequestModels)).toEqual(['$default']);
+    const model = template.toJSON().Resources[method.RequestModels.$default.Ref].Properties;
     expect(model).toMatchObject({
       ContentType: 'application/json',
       Schema: {
