@@ -48,3 +48,23 @@ export function anyValue(): fc.Arbitrary<unknown> {
     withSparseArray: true,
   });
 }
+
+/**
+ * Silences `console.error` in each test of the enclosing `describe` and fails the test if anything was logged:
+ * only the generic 500 path logs, and no route of a handler may reach it.
+ */
+export function failOnUnhandledErrors(): void {
+  let errorLog: jest.SpiedFunction<typeof console.error>;
+
+  beforeEach(() => {
+    errorLog = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => {
+    const logged = errorLog.mock.calls.length;
+    jest.restoreAllMocks();
+    if (logged > 0) {
+      throw new Error(`expected no unhandled error, but ${logged} were logged`);
+    }
+  });
+}

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { FAQ_ENTRIES } from '../../../lambda/faq/faq';
 import { handler } from '../../../lambda/faq';
 import { lambdaContext, proxyEvent, type ProxyEventOptions } from '../../support/events';
-import { anyValue, readResult } from '../../support/result';
+import { anyValue, failOnUnhandledErrors, readResult } from '../../support/result';
 
 const ID_MESSAGE = 'FAQ id must be a positive integer such as 1 or 12';
 const NOT_ALLOWED = { message: 'method not allowed, use GET' };
@@ -18,20 +18,7 @@ function entryEvent(id: string, options: ProxyEventOptions = {}): APIGatewayProx
 }
 
 describe('faq handler', () => {
-  let errorLog: jest.SpiedFunction<typeof console.error>;
-
-  beforeEach(() => {
-    errorLog = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  });
-
-  afterEach(() => {
-    const logged = errorLog.mock.calls.length;
-    jest.restoreAllMocks();
-    // no route of this handler may reach the generic 500, which is what logs
-    if (logged > 0) {
-      throw new Error(`expected no unhandled error, but ${logged} were logged`);
-    }
-  });
+  failOnUnhandledErrors();
 
   describe('GET /api/faq', () => {
     test('answers with an entry picked by Math.random', async () => {

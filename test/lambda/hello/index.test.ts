@@ -3,25 +3,12 @@ import fc from 'fast-check';
 import { handler } from '../../../lambda/hello';
 import { parseEcho } from '../../../lambda/hello/greeting';
 import { lambdaContext, proxyEvent } from '../../support/events';
-import { anyValue, readResult } from '../../support/result';
+import { anyValue, failOnUnhandledErrors, readResult } from '../../support/result';
 
 const ECHO_SHAPE = 'request body must be a JSON object with a string "key"';
 
 describe('hello handler', () => {
-  let errorLog: jest.SpiedFunction<typeof console.error>;
-
-  beforeEach(() => {
-    errorLog = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-  });
-
-  afterEach(() => {
-    const logged = errorLog.mock.calls.length;
-    jest.restoreAllMocks();
-    // no route of this handler may reach the generic 500, which is what logs
-    if (logged > 0) {
-      throw new Error(`expected no unhandled error, but ${logged} were logged`);
-    }
-  });
+  failOnUnhandledErrors();
 
   describe('GET', () => {
     test('answers with the stage and the function version that served it', async () => {
