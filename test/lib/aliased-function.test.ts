@@ -4,7 +4,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AliasedFunction } from '../../lib/aliased-function';
-import { pascalCase } from '../../lib/naming';
 import { PROJECT_ROOT, newApp } from '../support/template';
 
 describe('AliasedFunction', () => {
@@ -46,14 +45,5 @@ describe('AliasedFunction', () => {
     const [assetDir] = fs.readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
     const code = fs.readFileSync(path.join(assembly.directory, assetDir!, 'index.js'), 'utf8');
     expect(code).toContain('require("@aws-sdk/client-sts")');
-  });
-
-  test('names aliases in construct ids as PascalCase', () => {
-    expect(['beta', 'v1', 'v1-candidate', 'my_alias'].map(pascalCase)).toEqual([
-      'Beta',
-      'V1',
-      'V1Candidate',
-      'MyAlias',
-    ]);
   });
 });
