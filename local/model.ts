@@ -1,0 +1,203 @@
+/**
+ * The REST API as the local gateway serves it: one stack's template, every intrinsic resolved to a local value.
+ *
+ * This is the contract between the three halves of the local API: `assembly/` builds it from a cloud assembly,
+ * `gateway/` serves requests from it, `functions/` runs the Lambda functions it names.
+ */
+export interface ApiDefinition {
+  /** Stack (artifact) name, e.g. `ServerlessApi-default`. */
+  readonly stackName: string;
+  /** The local environment every ARN and URL is built in. */
+  readonly environment: LocalEnvironment;
+  /** `AWS::ApiGateway::RestApi` logical id. */
+  readonly restApiLogicalId: string;
+  /** The local API id (10 lowercase alphanumerics, stable for a stack and logical id). */
+  readonly restApiId: string;
+  readonly apiName: string;
+  /** `BinaryMediaTypes` of the API, as written (e.g. `image/png`, `*\/*`). */
+  readonly binaryMediaTypes: readonly string[];
+  /** The `/` resource; its descendants form the resource tree. */
+  readonly root: ApiResource;
+  /** JSON schemas by model name (`AWS::ApiGateway::Model` `Name`, or the resolved `Ref` of the model). */
+  readonly models: ReadonlyMap<string, unknown>;
+  /** Request validators by id (the resolved `Ref` of the `AWS::ApiGateway::RequestValidator`). */
+  readonly validators: ReadonlyMap<string, RequestValidator>;
+  readonly stages: readonly ApiStage[];
+  readonly functions: readonly LambdaFunction[];
+  readonly permissions: readonly LambdaPermission[];
+}
+
+/** Account, region and partition the local API pretends to run in. */
+export interface LocalEnvironment {
+  /** Stack's account if the assembly names one, else `123456789012`. */
+  readonly accountId: string;
+  /** Stack's region if the assembly names one, else `us-east-1`. */
+  readonly region: string;
+  readonly partition: string;
+  readonly urlSuffix: string;
+}
+
+export interface ApiResource {
+  /** Resolved id (the `Ref` value of the `AWS::ApiGateway::Resource`, or the API's root resource id). */
+  readonly id: string;
+  /** `api`, `{id}`, `{proxy+}`; `''` for the root. */
+  readonly pathPart: string;
+  /** Full resource path, e.g. `/api/faq/{id}`; `/` for the root. */
+  readonly path: string;
+  readonly children: readonly ApiResource[];
+  /** Methods by HTTP method, upper case, `ANY` included as written. */
+  readonly methods: ReadonlyMap<string, ApiMethod>;
+}
+
+export interface ApiMethod {
+  readonly httpMethod: string;
+  readonly resourceId: string;
+  readonly resourcePath: string;
+  readonly authorizationType: string;
+  readonly apiKeyRequired: boolean;
+  /** `method.request.querystring.x` / `.header.x` / `.path.x` → required. */
+  readonly requestParameters: Readonly<Record<string, boolean>>;
+  /** Content type (or `$default`) → model name. */
+  readonly requestModels: Readonly<Record<string, string>>;
+  readonly requestValidatorId?: string;
+  readonly integration: Integration;
+  readonly methodResponses: readonly MethodResponse[];
+}
+
+export type IntegrationType = 'AWS_PROXY' | 'AWS' | 'MOCK' | 'HTTP' | 'HTTP_PROXY';
+
+export interface Integration {
+  readonly type: IntegrationType;
+  /** `IntegrationHttpMethod`; AWS_PROXY needs `POST`. */
+  readonly httpMethod?: string;
+  /**
+   * Resolved URI; stage-variable references such as `${stageVariables.lambdaAlias}` are left in, to be
+   * substituted per request.
+   */
+  readonly uri?: string;
+  /** Content type → VTL template. */
+  readonly requestTemplates: Readonly<Record<string, string>>;
+  /** `WHEN_NO_MATCH` (the default), `WHEN_NO_TEMPLATES` or `NEVER`. */
+  readonly passthroughBehavior: string;
+  readonly requestParameters: Readonly<Record<string, string>>;
+  readonly integrationResponses: readonly IntegrationResponse[];
+  /** 29000 unless the template says otherwise. */
+  readonly timeoutInMillis: number;
+  readonly contentHandling?: string;
+}
+
+export interface IntegrationResponse {
+  readonly statusCode: string;
+  /** Regex over the integration status (MOCK, HTTP) or the Lambda error message (AWS); absent or `''` = default. */
+  readonly selectionPattern?: string;
+  readonly responseTemplates: Readonly<Record<string, string>>;
+  /** `method.response.header.X` → `'literal'` or `integration.response.header.Y` etc. */
+  readonly responseParameters: Readonly<Record<string, string>>;
+  readonly contentHandling?: string;
+}
+
+export interface MethodResponse {
+  readonly statusCode: string;
+  readonly responseParameters: Readonly<Record<string, boolean>>;
+  readonly responseModels: Readonly<Record<string, string>>;
+}
+
+export interface RequestValidator {
+  readonly id: string;
+  readonly name?: string;
+  readonly validateRequestBody: boolean;
+  readonly validateRequestParameters: boolean;
+}
+
+export interface ApiStage {
+  readonly name: string;
+  /** Resolved id of the stage's deployment. */
+  readonly deploymentId: string;
+  readonly variables: Readonly<Record<string, string>>;
+  /** As written; `resourcePath` `/*` and `httpMethod` `*` mean every method. */
+  readonly methodSettings: readonly MethodSetting[];
+  /** `AccessLogSetting.Format`, if the stage has access logging. */
+  readonly accessLogFormat?: string;
+  readonly tracingEnabled: boolean;
+  readonly canary?: CanarySetting;
+}
+
+export interface MethodSetting {
+  readonly resourcePath: string;
+  readonly httpMethod: string;
+  readonly throttlingRateLimit?: number;
+  readonly throttlingBurstLimit?: number;
+  readonly loggingLevel?: string;
+  readonly dataTraceEnabled?: boolean;
+  readonly metricsEnabled?: boolean;
+}
+
+export interface CanarySetting {
+  /** Resolved id of the canary's deployment; the stage's own when the template names none. */
+  readonly deploymentId: string;
+  /** 0..100; 0 when the template names none. */
+  readonly percentTraffic: number;
+  readonly stageVariableOverrides: Readonly<Record<string, string>>;
+  readonly useStageCache: boolean;
+}
+
+export interface LambdaFunction {
+  readonly logicalId: string;
+  /** Construct path from `aws:cdk:path` metadata, when present. */
+  readonly constructPath?: string;
+  /** Physical name: `FunctionName` if set, else `<stack>-<logicalId>-<suffix>` as CloudFormation would generate. */
+  readonly functionName: string;
+  /** Unqualified ARN, `arn:<partition>:lambda:<region>:<account>:function:<functionName>`. */
+  readonly arn: string;
+  /** What `$LATEST` runs: the template's configuration and the bundle in the assembly. */
+  readonly latest: FunctionCode;
+  /**
+   * The local version published from `latest` (see `versions/`): what `Fn::GetAtt [<Version>, Version]` of this
+   * function's `AWS::Lambda::Version` resolves to.
+   */
+  readonly currentVersion: number;
+  /** Every version the local store holds for this function, by number. */
+  readonly versions: ReadonlyMap<number, FunctionCode>;
+  readonly aliases: readonly LambdaAlias[];
+}
+
+/** What one version of a function runs: its bundle and the configuration published with it. */
+export interface FunctionCode {
+  /** Absolute path of the folder holding the bundle. */
+  readonly codeDirectory: string;
+  /** Hex SHA-256 over the bundle's files and this configuration: the key a version is published under. */
+  readonly sha256: string;
+  /** `index.handler`. */
+  readonly handler: string;
+  /** `nodejs24.x`. */
+  readonly runtime: string;
+  readonly timeoutSeconds: number;
+  readonly memorySizeMb: number;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export interface LambdaAlias {
+  readonly logicalId: string;
+  readonly name: string;
+  /** Version number (`FunctionVersion` resolved), or `$LATEST`. */
+  readonly functionVersion: number | '$LATEST';
+  /** `arn:...:function:<name>:<alias>`. */
+  readonly arn: string;
+}
+
+export interface LambdaPermission {
+  readonly logicalId: string;
+  /** As resolved: a name, `name:qualifier`, an ARN or a qualified ARN. */
+  readonly functionName: string;
+  readonly action: string;
+  readonly principal: string;
+  readonly sourceArn?: string;
+  readonly sourceAccount?: string;
+}
+
+/** A construct of the template the local API cannot serve, or a property of one it would ignore. */
+export interface Unsupported {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly reason: string;
+}
