@@ -201,3 +201,80 @@ export interface Unsupported {
   readonly type: string;
   readonly reason: string;
 }
+
+/** What the gateway asks of the local Lambda service (`functions/`): Lambda's `Invoke`, as API Gateway calls it. */
+export interface LambdaInvoker {
+  invoke(request: InvokeRequest): Promise<InvokeOutcome>;
+}
+
+export interface InvokeRequest {
+  /**
+   * The function named by the integration URI, stage variables substituted: an ARN or a name, with or without a
+   * qualifier (`arn:aws:lambda:us-east-1:123456789012:function:name:beta`).
+   */
+  readonly functionArn: string;
+  /**
+   * The execute-api ARN of the calling method, checked against the target's `AWS::Lambda::Permission`s:
+   * `arn:<partition>:execute-api:<region>:<account>:<api-id>/<stage>/<METHOD>/<resource path without leading slash>`.
+   */
+  readonly sourceArn: string;
+  /** The event, JSON-serializable. */
+  readonly payload: unknown;
+}
+
+export type InvokeOutcome =
+  /** The function returned: `payload` is its JSON-decoded result (`null` for `undefined`). */
+  | {
+      readonly kind: 'success';
+      readonly payload: unknown;
+      readonly functionVersion: string;
+      readonly requestId: string;
+    }
+  /**
+   * The function ran and failed: it threw, timed out (`Task timed out after 10.00 seconds`), exited its process or
+   * ran out of memory. API Gateway answers 502.
+   */
+  | {
+      readonly kind: 'function-error';
+      readonly errorType: string;
+      readonly errorMessage: string;
+      readonly functionVersion: string;
+      readonly requestId: string;
+    }
+  /**
+   * Lambda refused the invoke before any code ran: no such function, alias or version (`not-found`), no permission
+   * for this source ARN (`access-denied`), a request over 6 MB (`too-large`). API Gateway answers 500 (413 for
+   * `too-large`).
+   */
+  | {
+      readonly kind: 'rejected';
+      readonly reason: 'not-found' | 'access-denied' | 'too-large' | 'throttled';
+      readonly message: string;
+    };
+
+/** One HTTP request as the server received it. */
+export interface GatewayRequest {
+  readonly method: string;
+  /** The raw request target, e.g. `/beta/api/hello?a=1&a=2`. */
+  readonly url: string;
+  /** Header lines in arrival order, names as sent. */
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: Buffer;
+  readonly sourceIp: string;
+  /** `HTTP/1.1`. */
+  readonly protocol: string;
+  /** Epoch milliseconds when the request arrived. */
+  readonly receivedAt: number;
+}
+
+/** The answer, plus what the server logs for it. */
+export interface GatewayResponse {
+  readonly statusCode: number;
+  /** Header lines, names as API Gateway would send them; repeated names allowed. */
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: Buffer;
+  /** The stage's access-log line for this request, rendered from its `AccessLogSetting.Format`. */
+  readonly accessLogLine?: string;
+  /** The stage's access log destination name (`ApiBetaAccessLogs...`, with `/Canary` for canary requests). */
+  readonly accessLogDestination?: string;
+}
