@@ -56,6 +56,17 @@ export interface CanaryConfig {
   readonly versions: FunctionVersions;
 }
 
+/**
+ * What a stage's aliases served before its last promotion, recorded in the config by the release tool
+ * (`npm run release -- promote`) so that `rollback` can pin them back, even on a fresh clone. The stack ignores it.
+ */
+export interface PreviousRelease {
+  /** The version each function's stage alias served before the promotion. */
+  readonly versions: FunctionVersions;
+  /** When the promotion was recorded, an ISO 8601 UTC timestamp such as `2025-01-31T09:30:00Z`; for the reader. */
+  readonly promotedAt?: string;
+}
+
 /** Everything the stack needs to know about one stage in the selected deployment environment. */
 export interface StageConfig {
   /** The stage's name, which is also the name of the alias it invokes. */
@@ -72,6 +83,8 @@ export interface StageConfig {
   readonly versions: FunctionVersions;
   /** The stage's canary, if it has one. */
   readonly canary?: CanaryConfig;
+  /** What the stage served before its last promotion, if the release tool recorded it; not part of the stack. */
+  readonly previous?: PreviousRelease;
 }
 
 /** The parsed, validated configuration for one deployment environment. */
@@ -114,6 +127,8 @@ const STAGE_VARIABLE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 const LAMBDA_ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9\-_]{1,128}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const UTC_TIMESTAMP_DESCRIPTION = 'an ISO 8601 UTC timestamp such as 2025-01-31T09:30:00Z';
 
 /**
  * Parses and validates the raw `api` context value, and selects one deployment environment.
@@ -161,7 +176,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
 }
 
 type StageSettings = Pick<StageConfig, 'environment' | 'loggingLevel' | 'dataTrace' | 'throttle'>;
-type StageRelease = Pick<StageConfig, 'versions' | 'canary'>;
+type StageRelease = Pick<StageConfig, 'versions' | 'canary' | 'previous'>;
 
 function parseStageSettings(raw: unknown, key: string): StageSettings {
   const o = asObject(raw, key);
@@ -208,9 +223,10 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
 function parseRelease(raw: unknown, key: string, stage: StageName): StageRelease {
   const o = asObject(raw, key);
   const hasCanary = CANARY_STAGES.includes(stage);
-  allowKeys(o, key, hasCanary ? ['versions', 'canary'] : ['versions']);
+  allowKeys(o, key, hasCanary ? ['versions', 'canary', 'previous'] : ['versions', 'previous']);
   const versions = parseVersions(o.versions, `${key}.versions`);
-  if (!hasCanary) return { versions };
+  const previous = o.previous === undefined ? {} : { previous: parsePrevious(o.previous, `${key}.previous`) };
+  if (!hasCanary) return { versions, ...previous };
   if (o.canary === undefined) {
     throw new ConfigError(
       `${key}.canary is missing; the ${stage} stage always has a canary: close it with percentTraffic 0, ` +
@@ -237,7 +253,25 @@ function parseRelease(raw: unknown, key: string, stage: StageName): StageRelease
   if (percentTraffic < 0 || percentTraffic > 100) {
     throw new ConfigError(`${canaryKey}.percentTraffic must be between 0 and 100, got ${percentTraffic}`);
   }
-  return { versions, canary: { alias, percentTraffic, versions: parseVersions(c.versions, `${canaryKey}.versions`) } };
+  return {
+    versions,
+    canary: { alias, percentTraffic, versions: parseVersions(c.versions, `${canaryKey}.versions`) },
+    ...previous,
+  };
+}
+
+function parsePrevious(raw: unknown, key: string): PreviousRelease {
+  const o = asObject(raw, key);
+  allowKeys(o, key, ['versions', 'promotedAt']);
+  const versions = parseVersions(o.versions, `${key}.versions`);
+  const promotedAt = optionalMatch(o.promotedAt, `${key}.promotedAt`, UTC_TIMESTAMP, UTC_TIMESTAMP_DESCRIPTION);
+  if (promotedAt === undefined) return { versions };
+  // the pattern admits 2025-02-30; a real date reads back as itself
+  const time = Date.parse(promotedAt);
+  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 19) !== promotedAt.slice(0, 19)) {
+    throw new ConfigError(`${key}.promotedAt must be ${UTC_TIMESTAMP_DESCRIPTION}, got ${JSON.stringify(promotedAt)}`);
+  }
+  return { versions, promotedAt };
 }
 
 function parseVersions(raw: unknown, key: string): FunctionVersions {

@@ -131,6 +131,57 @@ describe('parseConfig', () => {
     ).toThrow('api.environments.default.releases.beta.canary is not a known setting; known settings: versions');
   });
 
+  test('parses the rollback record the release tool keeps under a release', () => {
+    // GIVEN
+    const raw = rawConfig();
+    raw.environments.default.releases.v1.previous = {
+      versions: { hello: 1, faq: 'latest' },
+      promotedAt: '2025-01-31T09:30:00Z',
+    };
+    raw.environments.default.releases.beta.previous = { versions: { hello: 4, faq: 2 } };
+
+    // WHEN
+    const config = parseConfig(raw);
+
+    // THEN
+    expect(config.stages[1]!.previous).toEqual({
+      versions: { hello: 1, faq: 'latest' },
+      promotedAt: '2025-01-31T09:30:00Z',
+    });
+    expect(config.stages[0]!.previous).toEqual({ versions: { hello: 4, faq: 2 } });
+  });
+
+  test('leaves the rollback record out when there is none', () => {
+    expect(parseConfig(rawConfig()).stages.map((s) => 'previous' in s)).toEqual([false, false]);
+  });
+
+  test('fails when a rollback record has a bad version', () => {
+    expect(parseWith(`${V1}.previous`, { versions: { hello: 0, faq: 1 } })).toThrow(
+      'api.environments.default.releases.v1.previous.versions.hello must be "latest" or a positive integer version, got 0',
+    );
+  });
+
+  test('fails when a rollback record misses a function', () => {
+    expect(parseWith(`${V1}.previous`, { versions: { hello: 1 } })).toThrow(
+      'api.environments.default.releases.v1.previous.versions.faq is missing',
+    );
+  });
+
+  test('fails when a rollback record has an unknown setting', () => {
+    expect(parseWith(`${V1}.previous`, { versions: { hello: 1, faq: 1 }, by: 'me' })).toThrow(
+      'api.environments.default.releases.v1.previous.by is not a known setting; known settings: versions, promotedAt',
+    );
+  });
+
+  test.each([['yesterday'], ['2025-01-31'], ['2025-01-31T09:30:00+01:00'], ['2025-02-30T09:30:00Z']])(
+    'fails when a rollback record’s timestamp is %p',
+    (promotedAt) => {
+      expect(parseWith(`${V1}.previous`, { versions: { hello: 1, faq: 1 }, promotedAt })).toThrow(
+        `api.environments.default.releases.v1.previous.promotedAt must be an ISO 8601 UTC timestamp such as 2025-01-31T09:30:00Z, got ${JSON.stringify(promotedAt)}`,
+      );
+    },
+  );
+
   test('fails when the API name is blank', () => {
     expect(parseWith('apiName', '  ')).toThrow(
       'api.apiName must be a non-blank name of at most 1024 characters, got "  "',
