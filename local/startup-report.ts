@@ -1,0 +1,197 @@
+import type { ApiDefinition, ApiResource, ApiStage, LambdaFunction, Unsupported } from './model';
+
+/** What `loadApi` gives, as far as the report needs it. */
+export interface ApiReport {
+  readonly api: ApiDefinition;
+  readonly unsupported: readonly Unsupported[];
+  readonly warnings: readonly string[];
+}
+
+/** One method of the API. */
+export interface Route {
+  readonly method: string;
+  /** Resource path, e.g. `/api/faq/{id}`. */
+  readonly path: string;
+}
+
+/** What one stage (or its canary) invokes for one function. */
+export interface StageTarget {
+  /** Short name of the function: its construct id, e.g. `hello` for `Stack/Hello/Resource`. */
+  readonly function: string;
+  /** The qualifier the stage's integration URIs resolve to, e.g. `beta`; `$LATEST` when unqualified. */
+  readonly qualifier: string;
+  /** What that qualifier runs, e.g. `version 2`, or why it cannot run. */
+  readonly runs: string;
+}
+
+/**
+ * The lines `npm start` prints once the API is loaded: the stack, every stage's routes as full URLs, the version
+ * each alias serves per stage (and canary), what was ignored and every warning.
+ *
+ * @param baseUrl e.g. `http://127.0.0.1:3000`
+ */
+export function describeApi(report: ApiReport, baseUrl: string): string[] {
+  const { api } = report;
+  const routes = listRoutes(api.root);
+  const width = Math.max(0, ...routes.map((r) => r.method.length)) + 1;
+  const lines = [`stack ${api.stackName}: REST API ${api.apiName} (local id ${api.restApiId})`];
+  for (const stage of api.stages) {
+    lines.push(`stage ${stage.name}:`);
+    for (const route of routes) {
+      lines.push(`  ${route.method.padEnd(width)} ${baseUrl}/${stage.name}${route.path === '/' ? '' : route.path}`);
+    }
+  }
+  if (routes.length === 0) {
+    lines.push('no routes: the API has no methods');
+  }
+  lines.push('versions:');
+  for (const stage of api.stages) {
+    lines.push(`  ${stage.name}: ${formatTargets(stageTargets(api, stage.variables))}`);
+    if (stage.canary !== undefined) {
+      const variables = { ...stage.variables, ...stage.canary.stageVariableOverrides };
+      lines.push(
+        `  ${stage.name} canary ${stage.canary.percentTraffic}%: ${formatTargets(stageTargets(api, variables))}`,
+      );
+    }
+  }
+  if (report.unsupported.length > 0) {
+    lines.push('not served (ignored):');
+    for (const u of report.unsupported) {
+      lines.push(`  ${u.logicalId} (${u.type}): ${u.reason}`);
+    }
+  }
+  for (const warning of report.warnings) {
+    lines.push(`warning: ${warning}`);
+  }
+  return lines;
+}
+
+/**
+ * What changed between two loads of the API, for `--watch`: aliases now on another version, functions that
+ * published a new version, routes added or removed. One line each; empty when nothing a client would notice changed.
+ */
+export function describeChanges(before: ApiDefinition, after: ApiDefinition): string[] {
+  const lines: string[] = [];
+  const old = new Map(before.functions.map((f) => [f.logicalId, f]));
+  for (const fn of after.functions) {
+    const label = functionLabel(fn, after.stackName);
+    const previous = old.get(fn.logicalId);
+    if (previous === undefined) {
+      lines.push(`${label}: new function, version ${fn.currentVersion}`);
+      continue;
+    }
+    const aliases = new Map(previous.aliases.map((a) => [a.name, a.functionVersion]));
+    const moved = fn.aliases.filter((a) => aliases.get(a.name) !== a.functionVersion);
+    for (const alias of moved) {
+      lines.push(`${label} ${alias.name} → ${versionText(alias.functionVersion)}`);
+    }
+    if (moved.length === 0 && fn.currentVersion !== previous.currentVersion) {
+      lines.push(`${label}: published version ${fn.currentVersion} (no alias on it)`);
+    }
+  }
+  const key = (r: Route) => `${r.method} ${r.path}`;
+  const beforeRoutes = new Set(listRoutes(before.root).map(key));
+  const afterRoutes = new Set(listRoutes(after.root).map(key));
+  for (const route of afterRoutes) {
+    if (!beforeRoutes.has(route)) {
+      lines.push(`route added: ${route}`);
+    }
+  }
+  for (const route of beforeRoutes) {
+    if (!afterRoutes.has(route)) {
+      lines.push(`route removed: ${route}`);
+    }
+  }
+  return lines;
+}
+
+/** Every method of the resource tree, by path then method. */
+export function listRoutes(root: ApiResource): Route[] {
+  const routes: Route[] = [];
+  const visit = (resource: ApiResource) => {
+    for (const method of resource.methods.keys()) {
+      routes.push({ method, path: resource.path });
+    }
+    resource.children.forEach(visit);
+  };
+  visit(root);
+  return routes.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path < b.path ? -1 : 1));
+}
+
+/**
+ * The functions a stage's Lambda integrations invoke with these stage variables, and what each runs.
+ * Integration URIs name `arn:…:function:<name>[:<qualifier>]` (or just the name) between `functions/` and
+ * `/invocations`, with `${stageVariables.x}` resolved per request.
+ */
+export function stageTargets(api: ApiDefinition, variables: ApiStage['variables']): StageTarget[] {
+  const seen = new Map<string, StageTarget>();
+  const visit = (resource: ApiResource) => {
+    for (const method of resource.methods.values()) {
+      const uri = method.integration.uri;
+      const match = uri === undefined ? null : /\/functions\/(.+)\/invocations$/.exec(uri);
+      if (match === null) {
+        continue;
+      }
+      const target = resolveTarget(api, substitute(match[1]!, variables));
+      seen.set(`${target.function}:${target.qualifier}`, target);
+    }
+    resource.children.forEach(visit);
+  };
+  visit(api.root);
+  return [...seen.values()];
+}
+
+/** `hello` for a function at `ServerlessApi-default/Hello/Resource`: what the project calls it in its config. */
+export function functionLabel(fn: LambdaFunction, stackName: string): string {
+  const segments = (fn.constructPath ?? '').split('/').filter((s) => s !== '' && s !== 'Resource');
+  if (segments[0] === stackName) {
+    segments.shift();
+  }
+  const name = segments.length > 0 ? segments.join('/') : fn.logicalId.replace(/[0-9A-F]{8}$/, '');
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+function resolveTarget(api: ApiDefinition, reference: string): StageTarget {
+  // arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>], or <name>[:<qualifier>]
+  const parts = reference.split(':');
+  const [name, qualifier] = parts[0] === 'arn' ? [parts[6] ?? '', parts[7]] : [parts[0] ?? '', parts[1]];
+  const fn = api.functions.find((f) => f.functionName === name);
+  if (fn === undefined) {
+    return { function: name, qualifier: qualifier ?? '$LATEST', runs: 'no such function in the stack' };
+  }
+  const label = functionLabel(fn, api.stackName);
+  if (qualifier === undefined || qualifier === '' || qualifier === '$LATEST') {
+    return { function: label, qualifier: qualifier || '$LATEST', runs: '$LATEST' };
+  }
+  if (/^\d+$/.test(qualifier)) {
+    return { function: label, qualifier, runs: versionRuns(fn, Number(qualifier)) };
+  }
+  const alias = fn.aliases.find((a) => a.name === qualifier);
+  if (alias === undefined) {
+    return { function: label, qualifier, runs: 'no such alias' };
+  }
+  return {
+    function: label,
+    qualifier,
+    runs: alias.functionVersion === '$LATEST' ? '$LATEST' : versionRuns(fn, alias.functionVersion),
+  };
+}
+
+function versionRuns(fn: LambdaFunction, version: number): string {
+  return fn.versions.has(version) ? `version ${version}` : `version ${version} (not published locally: answers 500)`;
+}
+
+function versionText(version: number | '$LATEST'): string {
+  return version === '$LATEST' ? '$LATEST' : `version ${version}`;
+}
+
+function formatTargets(targets: readonly StageTarget[]): string {
+  if (targets.length === 0) {
+    return 'no Lambda integrations';
+  }
+  return targets.map((t) => `${t.function} → ${t.qualifier} → ${t.runs}`).join(', ');
+}
+
+function substitute(text: string, variables: ApiStage['variables']): string {
+  return text.replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (_, name: string) => variables[name] ?? '');
+}
