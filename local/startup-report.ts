@@ -38,7 +38,7 @@ export function describeApi(report: ApiReport, baseUrl: string): string[] {
   for (const stage of api.stages) {
     lines.push(`stage ${stage.name}:`);
     for (const route of routes) {
-      lines.push(`  ${route.method.padEnd(width)} ${baseUrl}/${stage.name}${route.path === '/' ? '' : route.path}`);
+      lines.push(`  ${route.method.padEnd(width)}${baseUrl}/${stage.name}${route.path === '/' ? '' : route.path}`);
     }
   }
   if (routes.length === 0) {
