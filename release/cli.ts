@@ -1,0 +1,414 @@
+import * as path from 'node:path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { FunctionName, StageConfig, StageName } from '../lib/config';
+import { DEFAULT_ENVIRONMENT, FUNCTION_NAMES, STAGE_NAMES } from '../lib/config';
+import { pascalCase } from '../lib/naming';
+import type { ParsedArgs, ValueOption } from './args';
+import { functionArg, parseArgs, percentArg, stageArg, versionArg } from './args';
+import type { AwsClients } from './aws';
+import { DeployedStack } from './aws';
+import type { VersionTargets } from './commands';
+import { planCanary, planPromote, planRollback, releaseKey } from './commands';
+import type { ConfigFile, ReleaseEdit } from './config-file';
+import { editRelease, rawRelease, readConfigFile, writeAtomically } from './config-file';
+import { formatChange, unifiedDiff, valueChanges } from './diff';
+import { ReleaseError, UsageError } from './errors';
+import type { LocalVersion } from './local-store';
+import { LOCAL_STORE_DIR, readLocalVersions } from './local-store';
+import type { DeployedRelease } from './status';
+import { renderStatus, statusRows } from './status';
+import { readAssemblyTemplate, stackNameOf } from './template';
+
+/** Where the CLI writes; `process.stdout` and `process.stderr` fit. */
+export interface Output {
+  write(text: string): unknown;
+}
+
+/** What the CLI needs from its surroundings; tests inject each part. */
+export interface CliEnvironment {
+  /** Directory `--config` and `--assembly` are relative to. */
+  readonly cwd: string;
+  readonly stdout: Output;
+  readonly stderr: Output;
+  /** The clock `promote` records `promotedAt` from. */
+  readonly now: () => Date;
+  /** The AWS clients `--deployed` uses, for the environment block's region (or the SDK's default when unset). */
+  readonly awsClients: (region: string | undefined) => AwsClients;
+}
+
+/** Exit codes: done, refused input (the config untouched), bad command line. */
+export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
+
+const PROGRAM = 'npm run release --';
+const STAGES = STAGE_NAMES.join(', ');
+const FUNCTIONS = FUNCTION_NAMES.join(', ');
+const COMMON_OPTIONS: readonly ValueOption[] = ['env', 'config', 'assembly'];
+
+interface CommandSpec {
+  readonly usage: string;
+  readonly summary: string;
+  readonly details: string;
+  readonly options: readonly (ValueOption | 'deployed')[];
+  readonly takesStage: boolean;
+}
+
+const COMMANDS = {
+  status: {
+    usage: 'status [--deployed]',
+    summary: 'what every alias serves: in the config, the synthesized template and, with --deployed, AWS',
+    details: `For each stage and function: the alias, its share of the stage's traffic, the version the config pins
+(or "latest", with the number the local API published for it when it has run), the version in the template
+synthesized in cdk.out, and with --deployed what the deployed alias serves (Lambda GetAlias; the canary percentage
+comes from the deployed template). Then the canaries, the rollback records, and any drift between the three.`,
+    options: ['deployed'],
+    takesStage: false,
+  },
+  promote: {
+    usage: 'promote <stage> (--version N | --from STAGE) [--function NAME] [--deployed]',
+    summary: "pin a stage's aliases to a version, close its canary, and record what it served for rollback",
+    details: `Pins the stage's alias of every function (or of --function NAME) to version N, or to what another stage
+serves (--from beta). A "latest" there is resolved to a number: with --deployed from the deployed alias, otherwise
+from the local API's version store (${LOCAL_STORE_DIR}/, written by npm start). Closes the stage's canary
+(percentTraffic 0, setting kept) and records the versions the stage served until now under "previous", so that
+rollback works on any clone. With --deployed, refuses a version the deployed function does not have.`,
+    options: ['version', 'from', 'function', 'deployed'],
+    takesStage: true,
+  },
+  canary: {
+    usage: 'canary <stage> --percent P [--version N | --from STAGE] [--function NAME] [--deployed]',
+    summary: "open, move or close a stage's canary",
+    details: `Sends P percent (0 to 100, 0 closes it) of the stage's requests to its candidate alias, and with --version
+or --from points the candidate alias of every function (or of --function NAME) at that version. Opening a closed
+canary for one function puts the other functions' candidates on what the stage serves. Only stages with a canary
+block have one. "latest" in --from, and --deployed, work as for promote.`,
+    options: ['percent', 'version', 'from', 'function', 'deployed'],
+    takesStage: true,
+  },
+  rollback: {
+    usage: 'rollback <stage> [--deployed]',
+    summary: 'pin a stage back to the versions it served before its last promotion',
+    details: `Pins the stage's aliases to the versions recorded under "previous" by the last promote, and removes the
+record: a second rollback is refused instead of flipping back to the promoted versions (promote again to go
+forward). The canary is left as it is. With --deployed, refuses versions the deployed functions no longer have.`,
+    options: ['deployed'],
+    takesStage: true,
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+type CommandName = keyof typeof COMMANDS;
+
+const GENERAL_HELP = `Usage: ${PROGRAM} <command> [options]
+
+Edits the version config in cdk.json (api.environments.<env>.releases) and nothing else, keeping its formatting,
+validates it as the app does, prints the change, and says what to run next (npx cdk diff, npx cdk deploy).
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, spec]) => `  ${name.padEnd(9)}${spec.summary}`)
+  .join('\n')}
+
+Options:
+  --env NAME       deployment environment, as cdk -c env=NAME (default: ${DEFAULT_ENVIRONMENT})
+  --config PATH    the cdk.json to edit (default: ./cdk.json)
+  --assembly DIR   the synthesized cloud assembly (default: cdk.out beside cdk.json)
+  --deployed       also ask AWS (credentials and region from the usual AWS SDK chain)
+  -h, --help       this help; ${PROGRAM} <command> --help for one command
+
+Stages: ${STAGES}. Functions: ${FUNCTIONS}.
+Exit codes: 0 done (or nothing to change), 1 refused (cdk.json untouched), 2 usage error.`;
+
+function commandHelp(name: CommandName): string {
+  const spec: CommandSpec = COMMANDS[name];
+  return `Usage: ${PROGRAM} ${spec.usage} [--env NAME] [--config PATH] [--assembly DIR]\n\n${spec.summary}.\n\n${spec.details}`;
+}
+
+/**
+ * Runs the release CLI on a command line (without `node` and the script) and returns its exit code. Refusals
+ * and usage errors are one line on stderr; nothing is written to `cdk.json` unless the whole change is valid.
+ */
+export async function main(argv: readonly string[], environment: Partial<CliEnvironment> = {}): Promise<number> {
+  const env: CliEnvironment = {
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    now: () => new Date(),
+    awsClients: defaultAwsClients,
+    ...environment,
+  };
+  try {
+    return await run(parseArgs(argv), env);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      env.stderr.write(`error: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof ReleaseError) {
+      env.stderr.write(`error: ${error.message}\n`);
+      return EXIT.refused;
+    }
+    throw error;
+  }
+}
+
+async function run(args: ParsedArgs, env: CliEnvironment): Promise<number> {
+  const { command, positionals, values, flags } = args;
+  if (command === undefined || command === 'help') {
+    const topic = command === 'help' ? positionals[0] : undefined;
+    if (topic !== undefined) {
+      env.stdout.write(`${commandHelp(commandName(topic))}\n`);
+      return EXIT.ok;
+    }
+    if (command === undefined && !flags.has('help')) {
+      throw new UsageError(`missing command; commands: ${Object.keys(COMMANDS).join(', ')} (see --help)`);
+    }
+    env.stdout.write(`${GENERAL_HELP}\n`);
+    return EXIT.ok;
+  }
+  const name = commandName(command);
+  if (flags.has('help')) {
+    env.stdout.write(`${commandHelp(name)}\n`);
+    return EXIT.ok;
+  }
+  const spec: CommandSpec = COMMANDS[name];
+  for (const option of [...Object.keys(values), ...flags] as (ValueOption | 'deployed')[]) {
+    if (!COMMON_OPTIONS.includes(option as ValueOption) && !spec.options.includes(option)) {
+      throw new UsageError(`${name} does not take --${option}; usage: ${spec.usage}`);
+    }
+  }
+  const expected = spec.takesStage ? 1 : 0;
+  if (positionals.length < expected) throw new UsageError(`${name} needs a stage (${STAGES}); usage: ${spec.usage}`);
+  if (positionals.length > expected) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[expected])}; usage: ${spec.usage}`);
+  }
+  if (values.version !== undefined && values.from !== undefined) {
+    throw new UsageError(`give --version or --from, not both; usage: ${spec.usage}`);
+  }
+  if (name === 'promote' && values.version === undefined && values.from === undefined) {
+    throw new UsageError(`promote needs --version N or --from STAGE; usage: ${spec.usage}`);
+  }
+  if (name === 'canary' && values.percent === undefined) {
+    throw new UsageError(`canary needs --percent P (0 closes the canary); usage: ${spec.usage}`);
+  }
+  if (name === 'canary' && values.function !== undefined && values.version === undefined && values.from === undefined) {
+    throw new UsageError(`canary --function needs --version N or --from STAGE; usage: ${spec.usage}`);
+  }
+
+  const session = openSession(args, env);
+  if (name === 'status') return status(session);
+
+  const stage = stageArg(positionals[0]!);
+  const scope = values.function === undefined ? undefined : functionArg(values.function);
+  const percent = values.percent === undefined ? undefined : percentArg(values.percent);
+  const version = values.version === undefined ? undefined : versionArg(values.version);
+  const from = values.from === undefined ? undefined : stageArg(values.from, '--from');
+  if (from === stage) throw new ReleaseError(`--from names the stage being changed (${stage}); name another stage`);
+
+  const current = stageOf(session, stage);
+  const where = releaseKey(session.file.environmentName, stage);
+  let edits: ReleaseEdit[];
+  const notes: string[] = [];
+  if (name === 'rollback') {
+    edits = planRollback(current, where);
+    const recorded = current.previous!.versions;
+    await requireVersions(session, FUNCTION_NAMES, (fn) => recorded[fn]);
+  } else {
+    const targets =
+      version !== undefined || from !== undefined
+        ? await targetVersions(session, scope, version, from, notes)
+        : undefined;
+    if (targets) await requireVersions(session, Object.keys(targets) as FunctionName[], (fn) => targets[fn]!);
+    if (name === 'promote') {
+      edits = planPromote(current, targets!, session.env.now());
+    } else {
+      const canaryStages = session.file.config.stages.filter((s) => s.canary).map((s) => s.name);
+      edits = planCanary(current, percent!, targets, scope, where, canaryStages);
+    }
+  }
+  return write(session, stage, edits, notes);
+}
+
+interface Session {
+  readonly env: CliEnvironment;
+  readonly file: ConfigFile;
+  /** The directory of cdk.json: the project, where `.local-api/` and `cdk.out/` live. */
+  readonly projectDir: string;
+  readonly assemblyDir: string;
+  readonly stackName: string;
+  readonly deployed?: DeployedStack;
+  /** The local API's versions, read once when first needed. */
+  local?: Partial<Record<FunctionName, LocalVersion>>;
+}
+
+function openSession(args: ParsedArgs, env: CliEnvironment): Session {
+  const configPath = path.resolve(env.cwd, args.values.config ?? 'cdk.json');
+  const label = path.relative(env.cwd, configPath) || configPath;
+  const file = readConfigFile(configPath, args.values.env ?? DEFAULT_ENVIRONMENT, label);
+  const projectDir = path.dirname(configPath);
+  const stackName = stackNameOf(file.environmentName);
+  return {
+    env,
+    file,
+    projectDir,
+    assemblyDir: path.resolve(env.cwd, args.values.assembly ?? path.join(projectDir, 'cdk.out')),
+    stackName,
+    deployed: args.flags.has('deployed') ? new DeployedStack(env.awsClients(file.config.region), stackName) : undefined,
+  };
+}
+
+function stageOf(session: Session, stage: StageName): StageConfig {
+  return session.file.config.stages.find((s) => s.name === stage)!;
+}
+
+/** The versions `--version` or `--from` name, for the function in scope or all of them. */
+async function targetVersions(
+  session: Session,
+  scope: FunctionName | undefined,
+  version: number | undefined,
+  from: StageName | undefined,
+  notes: string[],
+): Promise<VersionTargets> {
+  const targets: Partial<Record<FunctionName, number>> = {};
+  for (const fn of scope === undefined ? FUNCTION_NAMES : [scope]) {
+    if (version !== undefined) {
+      targets[fn] = version;
+      continue;
+    }
+    const selector = stageOf(session, from!).versions[fn];
+    targets[fn] = selector === 'latest' ? await latestOf(session, fn, from!, notes) : selector;
+  }
+  return targets;
+}
+
+/** The number behind a stage's `latest`: the deployed alias's with `--deployed`, else the local API's. */
+async function latestOf(session: Session, fn: FunctionName, stage: StageName, notes: string[]): Promise<number> {
+  if (session.deployed) {
+    const alias = await session.deployed.alias(fn, stage);
+    if (alias === undefined) throw new ReleaseError(`the deployed ${fn} function has no ${stage} alias: deploy first`);
+    if (alias.version === '$LATEST') {
+      throw new ReleaseError(`the deployed ${stage} alias of ${fn} serves $LATEST, which cannot be pinned`);
+    }
+    notes.push(`${fn}: ${stage} serves latest, deployed as version ${alias.version}`);
+    return alias.version;
+  }
+  session.local ??= readLocalVersions(
+    session.projectDir,
+    session.stackName,
+    readAssemblyTemplate(session.assemblyDir, session.stackName)?.release.functionLogicalIds,
+  );
+  const local = session.local[fn];
+  if (local === undefined) {
+    throw new ReleaseError(
+      `${stage} serves "latest" for ${fn} and nothing here says which version that is: add --deployed ` +
+        `(with AWS credentials) to read the deployed ${stage} alias, run npm start once so the local API numbers ` +
+        `it in ${LOCAL_STORE_DIR}/, or give --version N`,
+    );
+  }
+  notes.push(
+    `${fn}: ${stage} serves latest, local version ${local.version} (${path.relative(session.env.cwd, local.file)}); ` +
+      'local numbers are AWS numbers only if every deployed change ran locally: --deployed reads the deployed one',
+  );
+  return local.version;
+}
+
+/** With `--deployed`, refuses a version the deployed function does not have. */
+async function requireVersions(
+  session: Session,
+  fns: readonly FunctionName[],
+  versionOf: (fn: FunctionName) => number | 'latest',
+): Promise<void> {
+  if (!session.deployed) return;
+  for (const fn of fns) {
+    const version = versionOf(fn);
+    if (version !== 'latest') await session.deployed.requireVersion(fn, version);
+  }
+}
+
+function write(session: Session, stage: StageName, edits: readonly ReleaseEdit[], notes: readonly string[]): number {
+  const { file, env } = session;
+  const out = (line = '') => env.stdout.write(`${line}\n`);
+  for (const note of notes) out(note);
+  const text = edits.length === 0 ? file.text : editRelease(file, stage, edits);
+  if (text === file.text) {
+    out(`nothing to change: ${releaseKey(file.environmentName, stage)} already says so; ${file.label} is untouched`);
+    return EXIT.ok;
+  }
+  writeAtomically(file.path, text);
+
+  const releases = releaseKey(file.environmentName, stage).replace(/\.[^.]+$/, '');
+  out(`${file.label}: ${releases}`);
+  const before = rawRelease(file.text, file.environmentName, stage);
+  const after = rawRelease(text, file.environmentName, stage);
+  for (const change of valueChanges(before, after, stage)) out(`  ${formatChange(change)}`);
+  out();
+  out(unifiedDiff(file.label, file.text, text));
+  out();
+  const cdk = file.environmentName === DEFAULT_ENVIRONMENT ? '' : ` -c env=${file.environmentName}`;
+  const expected = expectedDiff(stageOf(session, stage), edits);
+  out(
+    expected.length > 0
+      ? `next: npx cdk diff${cdk}   (expect changes to ${expected.join(', ')} only)`
+      : `next: nothing in the stack changes (the rollback record is not part of it); npx cdk diff${cdk} shows no change`,
+  );
+  out(`      npx cdk deploy${cdk}`);
+  return EXIT.ok;
+}
+
+/** The constructs `cdk diff` should show for these edits, by construct path: aliases and the stage's canary. */
+function expectedDiff(stage: StageConfig, edits: readonly ReleaseEdit[]): string[] {
+  const names = new Set<string>();
+  for (const { path: key } of edits) {
+    if (key[0] === 'versions') names.add(`${pascalCase(String(key[1]))}/${pascalCase(stage.name)}Alias`);
+    if (key[0] === 'canary' && key[1] === 'versions') {
+      names.add(`${pascalCase(String(key[2]))}/${pascalCase(stage.canary!.alias)}Alias`);
+    }
+    if (key[0] === 'canary' && key[1] === 'percentTraffic') names.add(`Api/${pascalCase(stage.name)}Stage (canary)`);
+  }
+  return [...names];
+}
+
+async function status(session: Session): Promise<number> {
+  const { file, env, stackName, deployed } = session;
+  const assembly = readAssemblyTemplate(session.assemblyDir, stackName);
+  const template = assembly?.release;
+  const local = readLocalVersions(session.projectDir, stackName, template?.functionLogicalIds);
+  const header = [
+    `${stackName} (environment ${file.environmentName})`,
+    `  config:   ${file.label}`,
+    `  template: ${assembly ? path.relative(env.cwd, assembly.file) : `none in ${path.relative(env.cwd, session.assemblyDir) || '.'}`}`,
+  ];
+  let deployedRelease: DeployedRelease | undefined;
+  if (deployed) {
+    const aliases: Partial<Record<FunctionName, Record<string, Awaited<ReturnType<DeployedStack['alias']>>>>> = {};
+    for (const row of statusRows(file.config)) {
+      (aliases[row.fn] ??= {})[row.alias] = await deployed.alias(row.fn, row.alias);
+    }
+    deployedRelease = { aliases, canaryPercent: (await deployed.template()).canaryPercent };
+    header.push(`  deployed: ${stackName} in ${await deployed.region()}`);
+  }
+  env.stdout.write(`${renderStatus({ config: file.config, template, local, deployed: deployedRelease }, header)}\n`);
+  return EXIT.ok;
+}
+
+function commandName(raw: string): CommandName {
+  if (Object.hasOwn(COMMANDS, raw)) return raw as CommandName;
+  throw new UsageError(`unknown command ${JSON.stringify(raw)}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+}
+
+function defaultAwsClients(region: string | undefined): AwsClients {
+  return { lambda: new LambdaClient({ region }), cloudFormation: new CloudFormationClient({ region }) };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `release: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}
