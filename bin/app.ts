@@ -2,6 +2,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from '../lib/api-stack';
+import type { GitHubDeployConfig } from '../lib/ci-config';
+import { GITHUB_CONTEXT_KEY, parseGitHubDeployConfig } from '../lib/ci-config';
 import type { AppConfig } from '../lib/config';
 import {
   CONFIG_CONTEXT_KEY,
@@ -10,13 +12,16 @@ import {
   ENVIRONMENT_CONTEXT_KEY,
   parseConfig,
 } from '../lib/config';
+import { DEPLOY_ROLE_STACK_NAME, DeployRoleStack } from '../lib/deploy-role-stack';
 
 const app = new App();
 
 let config: AppConfig;
+let github: GitHubDeployConfig | undefined;
 try {
   const environment: unknown = app.node.tryGetContext(ENVIRONMENT_CONTEXT_KEY) ?? DEFAULT_ENVIRONMENT;
   config = parseConfig(app.node.tryGetContext(CONFIG_CONTEXT_KEY), String(environment));
+  github = parseGitHubDeployConfig(app.node.tryGetContext(GITHUB_CONTEXT_KEY));
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`Invalid configuration: ${error.message}`);
@@ -32,5 +37,17 @@ new ApiStack(app, `ServerlessApi-${config.environmentName}`, {
     region: config.region ?? process.env.CDK_DEFAULT_REGION,
   },
 });
+
+// ci/cd is opt-in: without a `github` block the app has no deploy role
+if (github) {
+  new DeployRoleStack(app, DEPLOY_ROLE_STACK_NAME, {
+    config: github,
+    description: `GitHub OIDC provider and the role ${github.repository} deploys with`,
+    env: {
+      account: github.account ?? process.env.CDK_DEFAULT_ACCOUNT,
+      region: github.region ?? process.env.CDK_DEFAULT_REGION,
+    },
+  });
+}
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -50,6 +50,30 @@ describe('bin/app.ts', () => {
     expect(fs.existsSync(path.join(outdir, 'ServerlessApi-default.template.json'))).toBe(true);
   });
 
+  test('synthesizes no deploy role stack without a github block', () => {
+    const { status, outdir } = runApp({});
+    expect(status).toBe(0);
+    expect(stackNames(outdir)).toEqual(['ServerlessApi-default']);
+  });
+
+  test('synthesizes the GitHubDeployRole stack, cdk-nag clean, when the github block is present', () => {
+    const github = { repository: 'octo-org/octo-repo', account: '222222222222', region: 'ap-northeast-2' };
+
+    const { status, stderr, outdir } = runApp({ github });
+
+    expect({ status, stderr: stderr.includes('Error') ? stderr : '' }).toEqual({ status: 0, stderr: '' });
+    expect(stackNames(outdir)).toEqual(['GitHubDeployRole', 'ServerlessApi-default']);
+    expect(stackEnvironment(outdir, 'GitHubDeployRole')).toBe('aws://222222222222/ap-northeast-2');
+  });
+
+  test('fails with one line naming the key and the value on a bad github value', () => {
+    const { status, stderr } = runApp({ github: { repository: 'octo-repo' } });
+    expect(status).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'Invalid configuration: github.repository must be "owner/name", got "octo-repo"',
+    ]);
+  });
+
   test("deploys to the CLI's account and region when the environment block pins none", () => {
     const { outdir } = runApp({}, { account: '111111111111', region: 'eu-west-1' });
     expect(stackEnvironment(outdir)).toBe('aws://111111111111/eu-west-1');
@@ -66,9 +90,19 @@ describe('bin/app.ts', () => {
   });
 });
 
-function stackEnvironment(outdir: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
-    artifacts: Record<string, { type: string; environment?: string }>;
-  };
-  return manifest.artifacts['ServerlessApi-default']!.environment!;
+type Manifest = { artifacts: Record<string, { type: string; environment?: string }> };
+
+function manifest(outdir: string): Manifest {
+  return JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+function stackEnvironment(outdir: string, stack = 'ServerlessApi-default'): string {
+  return manifest(outdir).artifacts[stack]!.environment!;
+}
+
+function stackNames(outdir: string): string[] {
+  return Object.entries(manifest(outdir).artifacts)
+    .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
+    .map(([name]) => name)
+    .sort();
 }

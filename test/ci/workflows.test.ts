@@ -1,0 +1,190 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { validateWorkflow } from '@action-validator/core';
+import { JSON_SCHEMA, load } from 'js-yaml';
+import { DEFAULT_BRANCH, DEFAULT_GITHUB_ENVIRONMENT, parseGitHubDeployConfig } from '../../lib/ci-config';
+import { DeployRoleStack } from '../../lib/deploy-role-stack';
+import { PROJECT_ROOT, newApp } from '../support/template';
+
+const WORKFLOWS = path.join(PROJECT_ROOT, '.github', 'workflows');
+const CHECKS = '.ci/checks';
+
+interface Step {
+  readonly name?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly with?: Record<string, unknown>;
+}
+interface Job {
+  readonly needs?: string | string[];
+  readonly if?: string;
+  readonly environment?: string;
+  readonly permissions?: Record<string, string>;
+  readonly concurrency?: { group: string; 'cancel-in-progress': boolean };
+  readonly steps: Step[];
+}
+interface Workflow {
+  readonly on: Record<string, unknown>;
+  readonly permissions?: Record<string, string>;
+  readonly jobs: Record<string, Job>;
+}
+
+const source = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
+const workflow = (file: string) => load(source(file), { schema: JSON_SCHEMA }) as Workflow;
+const workflowFiles = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
+const runs = (job: Job) => job.steps.flatMap((s) => (s.run ? [s.run.trim()] : []));
+const uses = (job: Job, action: string) => job.steps.find((s) => s.uses?.startsWith(`${action}@`));
+
+describe('workflow files', () => {
+  test('are the pull-request and deploy workflows', () => {
+    expect(workflowFiles.sort()).toEqual(['deploy.yml', 'pull-request.yml']);
+  });
+
+  test.each(workflowFiles)('%s is valid against the GitHub Actions workflow schema', (file) => {
+    expect(validateWorkflow(source(file)).errors).toEqual([]);
+  });
+
+  test('the schema check refuses a broken workflow, so the checks above can fail', () => {
+    const broken = source('deploy.yml').replace('cancel-in-progress: false', 'cancel-in-progres: false');
+    expect(validateWorkflow(broken).errors).not.toEqual([]);
+    expect(
+      validateWorkflow(
+        'on: push\njobs:\n  a:\n    needs: b\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n',
+      ).errors,
+    ).toEqual([expect.objectContaining({ code: 'unresolved_job', path: '/jobs/a/needs' })]);
+  });
+
+  test.each(workflowFiles)('%s reads no secrets: nothing it runs needs one', (file) => {
+    expect(source(file)).not.toMatch(/secrets\.|aws-access-key-id|aws-secret-access-key/);
+  });
+
+  test.each(workflowFiles)('%s pins every action to a major version or a commit, never a branch', (file) => {
+    const actions = Object.values(workflow(file).jobs).flatMap((job) => job.steps.flatMap((s) => s.uses ?? []));
+    expect(actions.length).toBeGreaterThan(0);
+    for (const action of actions) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+  });
+});
+
+describe('the same checks everywhere', () => {
+  test('.ci/run installs from the lockfile, then runs .ci/checks and nothing else', () => {
+    const commands = fs
+      .readFileSync(path.join(PROJECT_ROOT, '.ci', 'run'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() && !line.startsWith('#'));
+    expect(commands.slice(-2)).toEqual(['npm ci --no-audit --no-fund', `exec ${CHECKS}`]);
+  });
+
+  test.each([
+    ['pull-request.yml', 'checks'],
+    ['deploy.yml', 'checks'],
+  ])('%s job %s installs from the lockfile, installs cfn-lint, then runs .ci/checks', (file, jobName) => {
+    const commands = runs(workflow(file).jobs[jobName]!);
+    expect(commands.at(-1)).toBe(CHECKS);
+    expect(commands.at(-2)).toBe('npm ci --no-audit --no-fund');
+    expect(commands.some((c) => c.startsWith('pip install') && c.includes('cfn-lint'))).toBe(true);
+  });
+
+  test('.ci/checks type-checks, lints, checks formatting, tests, synthesizes and lints the templates', () => {
+    const checks = fs.readFileSync(path.join(PROJECT_ROOT, '.ci', 'checks'), 'utf8');
+    for (const command of [
+      'npm run build',
+      'npm run lint',
+      'npm run format:check',
+      'npm test',
+      'npx cdk synth --quiet',
+      'cfn-lint --non-zero-exit-code error',
+    ]) {
+      expect(checks).toContain(command);
+    }
+    expect(checks).toMatch(/^set -euo pipefail$/m);
+  });
+});
+
+describe('pull-request workflow', () => {
+  const pr = workflow('pull-request.yml');
+
+  test('runs on pull requests only, never pull_request_target (which hands fork code a write token)', () => {
+    expect(Object.keys(pr.on)).toEqual(['pull_request']);
+  });
+
+  test('can read the repository and nothing else: no OIDC token, no write', () => {
+    expect(pr.permissions).toEqual({ contents: 'read' });
+    for (const job of Object.values(pr.jobs)) expect(job.permissions).toBeUndefined();
+  });
+
+  test('writes the offline cdk diff against the merge base to the job summary', () => {
+    const commands = runs(pr.jobs['infrastructure-diff']!);
+    expect(commands).toEqual([
+      'npm ci --no-audit --no-fund',
+      'npx cdk synth --quiet',
+      '.ci/synth-ref HEAD^1 "$RUNNER_TEMP/base.out"',
+      '.ci/diff-against-base "$RUNNER_TEMP/base.out" cdk.out | tee -a "$GITHUB_STEP_SUMMARY"',
+    ]);
+    // HEAD^1 is the base the merge commit was made on: it needs the merge commit's parents
+    expect(uses(pr.jobs['infrastructure-diff']!, 'actions/checkout')!.with).toEqual({ 'fetch-depth': 2 });
+  });
+
+  test('uses Node 20 with the npm cache', () => {
+    for (const job of Object.values(pr.jobs)) {
+      expect(uses(job, 'actions/setup-node')!.with).toEqual({ 'node-version': 20, cache: 'npm' });
+    }
+  });
+});
+
+describe('deploy workflow', () => {
+  const deploy = workflow('deploy.yml');
+  const job = deploy.jobs.deploy!;
+
+  test('runs on pushes to main and by hand only', () => {
+    expect(deploy.on).toEqual({ push: { branches: [DEFAULT_BRANCH] }, workflow_dispatch: null });
+    expect(job.if).toBe(`github.ref == 'refs/heads/${DEFAULT_BRANCH}'`);
+  });
+
+  test('grants nothing by default; only the deploy job may request an OIDC token', () => {
+    expect(deploy.permissions).toEqual({});
+    expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    expect(deploy.jobs.checks!.permissions).toEqual({ contents: 'read' });
+  });
+
+  test('deploys only after the checks pass', () => {
+    expect(job.needs).toBe('checks');
+  });
+
+  test('deploys one at a time and never cancels a running deployment', () => {
+    expect(job.concurrency).toEqual({
+      group: "deploy-${{ vars.DEPLOY_ENV || 'default' }}",
+      'cancel-in-progress': false,
+    });
+  });
+
+  test('runs in the GitHub environment the deploy role trusts, so approvals apply', () => {
+    expect(job.environment).toBe(DEFAULT_GITHUB_ENVIRONMENT);
+  });
+
+  test('presents the subject the deploy role trusts', () => {
+    const config = parseGitHubDeployConfig({ repository: 'octo-org/octo-repo' })!;
+    const stack = new DeployRoleStack(newApp(), 'GitHubDeployRole', { config });
+    // a job with `environment:` presents repo:<owner>/<name>:environment:<name> (GitHub's OIDC reference)
+    expect(stack.deployRole.subject).toBe(`repo:octo-org/octo-repo:environment:${job.environment!}`);
+  });
+
+  test('assumes the role from the repository variables with short-lived OIDC credentials', () => {
+    const step = uses(job, 'aws-actions/configure-aws-credentials')!;
+    expect(step.with).toMatchObject({
+      'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
+      'aws-region': '${{ vars.AWS_REGION }}',
+    });
+    expect(Object.keys(step.with!).sort()).toEqual(['aws-region', 'role-session-name', 'role-to-assume']);
+  });
+
+  test('deploys the API stack of the selected environment, after the credentials, without prompting', () => {
+    const index = (predicate: (s: Step) => boolean) => job.steps.findIndex(predicate);
+    const credentials = index((s) => !!s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    const deployStep = index((s) => !!s.run?.includes('cdk deploy'));
+    expect(credentials).toBeGreaterThan(-1);
+    expect(deployStep).toBeGreaterThan(credentials);
+    expect(job.steps[deployStep]!.run!.trim()).toBe(
+      'npx cdk deploy --require-approval never -c env="$DEPLOY_ENV" "ServerlessApi-$DEPLOY_ENV"',
+    );
+  });
+});
