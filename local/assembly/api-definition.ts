@@ -1,0 +1,90 @@
+import type { ApiDefinition, Unsupported } from '../model';
+import type { VersionStore } from '../versions/version-store';
+import type { StackArtifact } from './cloud-assembly';
+import type { PublishedFunction } from './functions';
+import { buildFunctions, readFunctionSources, readPermissions } from './functions';
+import { IntrinsicResolver } from './intrinsics';
+import { readRestApi } from './rest-api';
+import { unsupportedResources } from './unsupported';
+
+/** An {@link ApiDefinition} with what the local API cannot serve and what the user should know at start-up. */
+export interface LoadedApi {
+  readonly api: ApiDefinition;
+  /** Resources and properties of the template that are not emulated, one entry each. */
+  readonly unsupported: Unsupported[];
+  /** One line each, naming the thing (e.g. an alias pinned to a version the local store does not hold). */
+  readonly warnings: string[];
+}
+
+export interface BuildApiDefinitionOptions {
+  readonly stack: StackArtifact;
+  readonly store: VersionStore;
+  /** How messages name the store (the folder as the user gave it, e.g. `.local-api`). */
+  readonly storeLabel: string;
+}
+
+/**
+ * Builds the {@link ApiDefinition} of a stack: publishes the current bundle of each function it can run to the local
+ * version store, then reads the REST API, the functions with their versions and aliases, and the permissions, every
+ * intrinsic resolved to the same local values.
+ *
+ * @throws LocalApiError when the stack cannot be served at all
+ */
+export async function buildApiDefinition(options: BuildApiDefinitionOptions): Promise<LoadedApi> {
+  const { stack, store } = options;
+  const { template, stackName, environment } = stack;
+  const currentVersions = new Map<string, number>();
+  const resolver = new IntrinsicResolver({
+    template,
+    stackName,
+    environment,
+    currentVersion: (functionLogicalId) => currentVersions.get(functionLogicalId),
+  });
+  const sources = readFunctionSources(template, resolver, stack.assemblyDir);
+  const published: PublishedFunction[] = [];
+  // one at a time: publishing copies bundles, and the machine the local API runs on is often small
+  for (const source of sources.runnable) {
+    const result = await store.publish(stackName, {
+      logicalId: source.logicalId,
+      functionName: source.functionName,
+      ...(source.constructPath === undefined ? {} : { constructPath: source.constructPath }),
+      codeDirectory: source.codeDirectory,
+      configuration: source.configuration,
+    });
+    currentVersions.set(source.logicalId, result.version);
+    published.push({ source, currentVersion: result.version, record: result.versions });
+  }
+  // after publishing: a method may name a function version, which resolves to the store's current version
+  const restApi = readRestApi(template, resolver);
+  const functions = buildFunctions({
+    template,
+    resolver,
+    published,
+    store,
+    stackName,
+    storeLabel: options.storeLabel,
+  });
+  return {
+    api: {
+      stackName,
+      environment,
+      restApiLogicalId: restApi.restApiLogicalId,
+      restApiId: restApi.restApiId,
+      apiName: restApi.apiName,
+      binaryMediaTypes: restApi.binaryMediaTypes,
+      root: restApi.root,
+      models: restApi.models,
+      validators: restApi.validators,
+      stages: restApi.stages,
+      functions: functions.functions,
+      permissions: readPermissions(template, resolver),
+    },
+    unsupported: [
+      ...unsupportedResources(template, resolver),
+      ...restApi.unsupported,
+      ...sources.unsupported,
+      ...functions.unsupported,
+    ],
+    warnings: [...restApi.warnings, ...functions.warnings],
+  };
+}
