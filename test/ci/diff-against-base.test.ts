@@ -103,6 +103,16 @@ describe('.ci/diff-against-base', () => {
 });
 
 describe('.ci/synth-ref', () => {
+  test('refuses an output folder that is not empty', () => {
+    const out = tempDir('synth-ref-');
+    fs.writeFileSync(path.join(out, 'manifest.json'), '{}');
+    const { status, stderr } = spawnSync('bash', [path.join(PROJECT_ROOT, '.ci', 'synth-ref'), 'HEAD', out], {
+      encoding: 'utf8',
+    });
+    expect(status).toBe(1);
+    expect(stderr.trim()).toBe(`${out} is not empty: synth-ref writes a whole cloud assembly there`);
+  });
+
   test('fails in one line when the commit is not in the clone', () => {
     const out = tempDir('synth-ref-');
     const { status, stderr } = spawnSync('bash', [path.join(PROJECT_ROOT, '.ci', 'synth-ref'), '0'.repeat(40), out], {
