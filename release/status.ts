@@ -102,13 +102,11 @@ export function findDrift(input: StatusInput): string[] {
     const want = stage.canary.percentTraffic;
     const synthesized = template?.canaryPercent[stage.name];
     if (template && synthesized !== want) {
-      drift.push(
-        `template: the ${stage.name} canary takes ${percentOf(synthesized)}, the config says ${percentOf(want)}`,
-      );
+      drift.push(`template: ${canaryOf(stage.name, synthesized)}, the config says ${percentOf(want)}`);
     }
     const live = deployed?.canaryPercent[stage.name];
     if (deployed && live !== want) {
-      drift.push(`deployed: the ${stage.name} canary takes ${percentOf(live)}, the config says ${percentOf(want)}`);
+      drift.push(`deployed: ${canaryOf(stage.name, live)}, the config says ${percentOf(want)}`);
     }
   }
   return drift;
@@ -175,8 +173,14 @@ function show(version: VersionSelector | number | '$LATEST'): string {
   return String(version);
 }
 
-function percentOf(value: number | undefined): string {
-  return value === undefined ? 'no canary' : `${Number(value.toFixed(2))}%`;
+function canaryOf(stage: string, percent: number | undefined): string {
+  return percent === undefined
+    ? `the ${stage} stage has no canary setting`
+    : `the ${stage} canary takes ${percentOf(percent)}`;
+}
+
+function percentOf(value: number): string {
+  return `${Number(value.toFixed(2))}%`;
 }
 
 function formatTable(rows: readonly (readonly string[])[]): string[] {

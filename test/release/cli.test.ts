@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { applyEdits, modify } from 'jsonc-parser';
 import {
   FUNCTION_IDS,
-  NOW,
   START_RELEASES,
   around,
   formatted,

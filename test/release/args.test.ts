@@ -1,0 +1,74 @@
+import { functionArg, parseArgs, percentArg, stageArg, versionArg } from '../../release/args';
+import { ReleaseError, UsageError } from '../../release/errors';
+
+describe('parseArgs', () => {
+  test('splits the command, its arguments, options with values and flags', () => {
+    expect(parseArgs(['promote', 'v1', '--version', '2', '--env=prod', '--deployed'])).toEqual({
+      command: 'promote',
+      positionals: ['v1'],
+      values: { version: '2', env: 'prod' },
+      flags: new Set(['deployed']),
+    });
+  });
+
+  test('takes a value that starts with a dash verbatim, so that it is refused as a value', () => {
+    expect(parseArgs(['canary', 'v1', '--percent', '-5']).values).toEqual({ percent: '-5' });
+  });
+
+  test('reads -h as --help and skips a bare --', () => {
+    expect(parseArgs(['--', 'status', '-h'])).toMatchObject({ command: 'status', flags: new Set(['help']) });
+  });
+
+  test.each([
+    [['--nope'], 'unknown option --nope; run with --help for the options'],
+    [['status', '--env'], '--env needs a value'],
+    [['status', '--env', 'a', '--env=b'], '--env is given twice'],
+    [['status', '--help=yes'], '--help takes no value, got "--help=yes"'],
+  ])('fails on %j', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(new UsageError(message));
+  });
+});
+
+describe('command line values', () => {
+  test.each([
+    ['1', 1],
+    ['42', 42],
+    ['9007199254740991', Number.MAX_SAFE_INTEGER],
+  ])('reads version %p', (raw, version) => {
+    expect(versionArg(raw)).toBe(version);
+  });
+
+  test.each([['0'], ['-1'], ['1.5'], ['abc'], ['1e2'], [' 1'], ['0x1'], ['9007199254740992'], ['']])(
+    'refuses version %p',
+    (raw) => {
+      expect(() => versionArg(raw)).toThrow(
+        new ReleaseError(`--version must be a positive integer version number, got ${JSON.stringify(raw)}`),
+      );
+    },
+  );
+
+  test('refuses latest as a version and says how to take what a stage serves', () => {
+    expect(() => versionArg('LATEST')).toThrow(/got "LATEST"; a release pins a published version \(--from <stage>/);
+  });
+
+  test.each([
+    ['0', 0],
+    ['100', 100],
+    ['12.5', 12.5],
+  ])('reads percentage %p', (raw, percent) => {
+    expect(percentArg(raw)).toBe(percent);
+  });
+
+  test.each([['-1'], ['100.5'], ['abc'], ['10%'], ['.5'], ['Infinity'], ['']])('refuses percentage %p', (raw) => {
+    expect(() => percentArg(raw)).toThrow(
+      new ReleaseError(`--percent must be a number from 0 to 100, got ${JSON.stringify(raw)}`),
+    );
+  });
+
+  test('reads the stages and functions the config knows, and refuses others', () => {
+    expect(stageArg('v1')).toBe('v1');
+    expect(functionArg('faq')).toBe('faq');
+    expect(() => stageArg('prod', '--from')).toThrow('unknown stage "prod" in --from; stages: beta, v1');
+    expect(() => functionArg('Hello')).toThrow('unknown function "Hello"; functions: hello, faq');
+  });
+});
