@@ -1,0 +1,315 @@
+import type { ApiDefinition, ApiStage, GatewayRequest, GatewayResponse, LambdaInvoker } from '../model';
+import type { LogValue } from './access-log';
+import { renderAccessLog } from './access-log';
+import { chooseDeployment } from './canary';
+import type { RequestContext, TraceHeader } from './context';
+import { buildRequestContext, newExtendedRequestId, newRequestId, traceFor } from './context';
+import type { GatewayError } from './gateway-responses';
+import { gatewayError, isGatewayError, messageString, renderGatewayError } from './gateway-responses';
+import type { IntegrationReport } from './lambda-integration';
+import { runLambdaCustom, runLambdaProxy } from './lambda-integration';
+import { isBinaryMediaType, mediaType } from './media-types';
+import type { MappingRequest } from './mock';
+import { runMock } from './mock';
+import { buildProxyEvent, integrationHeaders } from './proxy-event';
+import type { HeaderLines } from './request';
+import { headerValue, parseQuery, parseTarget } from './request';
+import { templateParams } from './request-template';
+import { withGatewayHeaders } from './response-headers';
+import type { RouteMatch } from './router';
+import { matchRoute, requestPath, resolveStage } from './router';
+import { createThrottle } from './throttle';
+import { createBodyValidator, missingRequiredParameters } from './validation';
+import { createTemplateContext } from './vtl';
+
+export { mulberry32 } from './canary';
+
+/** API Gateway's payload limit, which cannot be raised: 10 MB. */
+export const MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024;
+
+/** What a gateway serves, and with what. */
+export interface GatewayOptions {
+  /** The API to serve. */
+  readonly api: ApiDefinition;
+  /** Lambda's Invoke, for Lambda integrations. */
+  readonly invoker: LambdaInvoker;
+  /**
+   * Numbers in [0, 1) deciding which requests a stage's canary serves (`random() * 100 < percentTraffic`); pass a
+   * seeded generator ({@link mulberry32}) for repeatable runs.
+   *
+   * @default Math.random
+   */
+  readonly random?: () => number;
+  /**
+   * The clock, in epoch milliseconds, for throttling and latencies.
+   *
+   * @default Date.now
+   */
+  readonly now?: () => number;
+  /**
+   * Receives one line for each request the gateway or its integration fails, saying why in the words of API
+   * Gateway's execution log (a missing permission, a malformed proxy result, a function error…).
+   *
+   * @default - no such lines
+   */
+  readonly log?: (line: string) => void;
+}
+
+/** API Gateway's request pipeline over one API. */
+export interface Gateway {
+  /** Answers one request. Never rejects: anything unexpected answers 500 `{"message": "Internal server error"}`. */
+  handle(request: GatewayRequest): Promise<GatewayResponse>;
+}
+
+/** What a request's access-log line and response headers are made from. */
+interface Exchange {
+  readonly requestId: string;
+  readonly extendedRequestId: string;
+  readonly started: number;
+  stage?: ApiStage;
+  isCanaryRequest?: boolean;
+  requestContext?: RequestContext;
+  trace?: TraceHeader;
+  report: IntegrationReport;
+}
+
+type Answer = { readonly statusCode: number; readonly headers: HeaderLines; readonly body: Buffer } | GatewayError;
+
+/**
+ * Creates API Gateway's request pipeline over an API: stage (and canary) selection, routing, throttling, request
+ * validation, the integration (Lambda proxy, Lambda without proxy, MOCK), the gateway's own error responses, and
+ * the stage's access-log line.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { api, invoker } = options;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const throttle = createThrottle(now);
+  const bodyValidator = createBodyValidator(api);
+
+  const finish = (exchange: Exchange, answer: Answer, traced: boolean, request: GatewayRequest): GatewayResponse => {
+    const error = isGatewayError(answer) ? answer : undefined;
+    if (error?.detail !== undefined) {
+      options.log?.(`${exchange.requestId} ${request.method} ${request.url}: ${error.detail}`);
+    }
+    const rendered = isGatewayError(answer) ? renderGatewayError(answer) : answer;
+    const headers = withGatewayHeaders(rendered.headers, rendered.body, {
+      requestId: exchange.requestId,
+      extendedRequestId: exchange.extendedRequestId,
+      ...(traced && error === undefined && exchange.trace !== undefined && { trace: exchange.trace.value }),
+    });
+    const response = { statusCode: rendered.statusCode, headers, body: rendered.body };
+    const format = exchange.stage?.accessLogFormat;
+    if (exchange.stage === undefined || format === undefined) return response;
+    const variables = logVariables(exchange, response, error, now());
+    return {
+      ...response,
+      accessLogLine: renderAccessLog(format, variables),
+      accessLogDestination: exchange.isCanaryRequest === true ? `${exchange.stage.name}/Canary` : exchange.stage.name,
+    };
+  };
+
+  const serve = async (request: GatewayRequest, exchange: Exchange): Promise<GatewayResponse> => {
+    const respond = (answer: Answer, traced = false) => finish(exchange, answer, traced, request);
+    if (request.body.length > MAX_REQUEST_BODY_BYTES) return respond(gatewayError('REQUEST_TOO_LARGE'));
+
+    const target = parseTarget(request.url);
+    const stageMatch = resolveStage(api.stages, target.rawPath);
+    if (stageMatch === undefined) return respond(gatewayError('STAGE_NOT_FOUND'));
+    const { stage, rest } = stageMatch;
+    const deployment = chooseDeployment(stage, random);
+    exchange.stage = stage;
+    exchange.isCanaryRequest = deployment.isCanaryRequest;
+
+    const path = requestPath(rest);
+    const route = matchRoute(api.root, path, request.method);
+    const host = headerValue(request.headers, 'host');
+    const trace = traceFor(headerValue(request.headers, 'x-amzn-trace-id'), request.receivedAt);
+    exchange.trace = trace;
+    const requestContext = buildRequestContext({
+      accountId: api.environment.accountId,
+      apiId: api.restApiId,
+      deploymentId: deployment.deploymentId,
+      host,
+      extendedRequestId: exchange.extendedRequestId,
+      httpMethod: request.method,
+      sourceIp: request.sourceIp,
+      userAgent: headerValue(request.headers, 'user-agent'),
+      stage: stage.name,
+      rest,
+      requestId: exchange.requestId,
+      requestTimeEpoch: request.receivedAt,
+      resourceId: route?.resource.id ?? '',
+      resourcePath: route?.resource.path ?? '',
+      isCanaryRequest: deployment.isCanaryRequest,
+    });
+    exchange.requestContext = requestContext;
+    if (route === undefined) return respond(gatewayError('MISSING_AUTHENTICATION_TOKEN'));
+    if (!throttle.admit(stage, route.method)) return respond(gatewayError('THROTTLED'));
+
+    const query = parseQuery(target.rawQuery);
+    const headers = integrationHeaders(request.headers, { sourceIp: request.sourceIp, trace: trace.value, host });
+    const contentType = headerValue(request.headers, 'content-type');
+    const accept = headerValue(request.headers, 'accept');
+    const invalid = validate(route, { query, headers: request.headers, contentType, body: request.body });
+    if (invalid !== undefined) return respond(invalid);
+
+    const integration = route.method.integration;
+    const call = {
+      api,
+      invoker,
+      stage: stage.name,
+      method: route.method,
+      stageVariables: deployment.stageVariables,
+      now,
+    };
+    const mapping = (): MappingRequest => ({
+      integration,
+      contentType,
+      accept,
+      body: request.body,
+      context: createTemplateContext(requestContext),
+      stageVariables: deployment.stageVariables,
+      params: templateParams(route.pathParameters, query, headers),
+    });
+    switch (integration.type) {
+      case 'AWS_PROXY': {
+        const event = buildProxyEvent({
+          resourcePath: route.resource.path,
+          path,
+          httpMethod: request.method,
+          headers,
+          query,
+          pathParameters: route.pathParameters,
+          stageVariables: deployment.stageVariables,
+          requestContext,
+          body: request.body,
+          binary: isBinaryMediaType(mediaType(contentType), api.binaryMediaTypes),
+        });
+        const answer = await runLambdaProxy(call, event, isBinaryMediaType(mediaType(accept), api.binaryMediaTypes));
+        exchange.report = answer.report;
+        return respond(answer.response, true);
+      }
+      case 'AWS': {
+        const answer = await runLambdaCustom(call, mapping());
+        exchange.report = answer.report;
+        return respond(answer.response, true);
+      }
+      case 'MOCK': {
+        const { response, integrationStatus } = runMock(mapping());
+        exchange.report = { status: integrationStatus };
+        return respond(response);
+      }
+      default:
+        return respond(
+          gatewayError('API_CONFIGURATION_ERROR', {
+            detail: `Execution failed: ${integration.type} integrations are not served locally`,
+          }),
+        );
+    }
+  };
+
+  const validate = (
+    route: RouteMatch,
+    request: {
+      query: ReturnType<typeof parseQuery>;
+      headers: HeaderLines;
+      contentType: string | undefined;
+      body: Buffer;
+    },
+  ): GatewayError | undefined => {
+    const validatorId = route.method.requestValidatorId;
+    const validator = validatorId === undefined ? undefined : api.validators.get(validatorId);
+    if (validator === undefined) return undefined;
+    if (validator.validateRequestParameters) {
+      const missing = missingRequiredParameters(route.method, { ...request, pathParameters: route.pathParameters });
+      if (missing.length > 0) {
+        return gatewayError('BAD_REQUEST_PARAMETERS', {
+          message: `Missing required request parameters: [${missing.join(', ')}]`,
+        });
+      }
+    }
+    return validator.validateRequestBody
+      ? bodyValidator.validate(route.method, request.contentType, request.body)
+      : undefined;
+  };
+
+  return {
+    async handle(request) {
+      const exchange: Exchange = {
+        requestId: newRequestId(),
+        extendedRequestId: newExtendedRequestId(),
+        started: now(),
+        report: {},
+      };
+      try {
+        return await serve(request, exchange);
+      } catch (error) {
+        options.log?.(
+          `${exchange.requestId} internal error of the local gateway: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        return internalError(exchange);
+      }
+    },
+  };
+}
+
+/** The answer when the gateway itself fails: built from constants, so that it cannot fail in turn. */
+function internalError(exchange: Exchange): GatewayResponse {
+  const rendered = renderGatewayError(gatewayError('DEFAULT_5XX'));
+  return {
+    statusCode: rendered.statusCode,
+    headers: withGatewayHeaders(rendered.headers, rendered.body, {
+      requestId: exchange.requestId,
+      extendedRequestId: exchange.extendedRequestId,
+    }),
+    body: rendered.body,
+  };
+}
+
+/** The `$context` variables an access-log line may print. */
+function logVariables(
+  exchange: Exchange,
+  response: { statusCode: number; body: Buffer },
+  error: GatewayError | undefined,
+  finishedAt: number,
+): Map<string, LogValue> {
+  const context = exchange.requestContext;
+  const report = exchange.report;
+  const variables = new Map<string, LogValue>();
+  if (context !== undefined) {
+    const { identity, ...scalars } = context;
+    for (const [name, value] of Object.entries<LogValue>(scalars)) {
+      variables.set(name, value);
+    }
+    for (const [name, value] of Object.entries<LogValue>(identity)) {
+      variables.set(`identity.${name}`, value);
+    }
+  }
+  const entries: [string, LogValue][] = [
+    ['requestId', exchange.requestId],
+    ['extendedRequestId', exchange.extendedRequestId],
+    ['awsEndpointRequestId', report.requestId],
+    ['isCanaryRequest', exchange.isCanaryRequest],
+    ['status', response.statusCode],
+    ['responseLength', response.body.length],
+    ['responseLatency', Math.max(0, finishedAt - exchange.started)],
+    ['integrationStatus', report.status],
+    ['integrationLatency', report.latency],
+    ['integrationErrorMessage', report.errorMessage],
+    ['integration.status', report.functionStatus],
+    ['integration.integrationStatus', report.status],
+    ['integration.latency', report.latency],
+    ['integration.requestId', report.requestId],
+    ['integration.error', report.errorMessage],
+    ['error.message', error?.message],
+    ['error.messageString', error && messageString(error)],
+    ['error.responseType', error?.type === 'STAGE_NOT_FOUND' ? undefined : error?.type],
+    ['error.validationErrorString', error?.validationErrorString],
+    ['xrayTraceId', exchange.stage?.tracingEnabled === true ? exchange.trace?.root : undefined],
+  ];
+  for (const [name, value] of entries) {
+    variables.set(name, value);
+  }
+  return variables;
+}

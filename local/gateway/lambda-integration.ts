@@ -1,0 +1,255 @@
+import type { ApiDefinition, ApiMethod, LambdaInvoker } from '../model';
+import type { GatewayError } from './gateway-responses';
+import { gatewayError, isGatewayError } from './gateway-responses';
+import type { IntegrationOutput, MappedResponse } from './integration-response';
+import { applyIntegrationResponse, selectIntegrationResponse } from './integration-response';
+import type { InvocationResult } from './invoke';
+import {
+  executeApiArn,
+  functionOfUri,
+  invokeWithTimeout,
+  MAX_INVOKE_PAYLOAD_BYTES,
+  substituteStageVariables,
+} from './invoke';
+import type { MappingRequest } from './mock';
+import type { ProxyEvent } from './proxy-event';
+import type { ProxyResponse } from './proxy-result';
+import { isProxyResultProblem, parseProxyResult } from './proxy-result';
+import { selectRequestTemplate } from './request-template';
+import { renderTemplate, TemplateError } from './vtl';
+
+/** Where and how a method invokes its function. */
+export interface LambdaCall {
+  readonly api: ApiDefinition;
+  readonly invoker: LambdaInvoker;
+  readonly stage: string;
+  readonly method: ApiMethod;
+  /** The request's stage variables (a canary request's include the canary's overrides). */
+  readonly stageVariables: Readonly<Record<string, string>>;
+  readonly now: () => number;
+}
+
+/** What the access log reports of an integration call (`$context.integration*`). */
+export interface IntegrationReport {
+  /** `$context.integrationStatus`: the status of Lambda's Invoke API (200 even when the function failed). */
+  readonly status?: number;
+  /** `$context.integration.status`: the status the function's result asked for. */
+  readonly functionStatus?: number;
+  readonly latency?: number;
+  readonly errorMessage?: string;
+  /** The Lambda request id. */
+  readonly requestId?: string;
+}
+
+/** The answer of a Lambda integration. */
+export interface LambdaAnswer {
+  readonly response: ProxyResponse | MappedResponse | GatewayError;
+  readonly report: IntegrationReport;
+}
+
+/**
+ * Answers a Lambda proxy integration (AWS_PROXY): invokes the function the integration URI names (stage
+ * variables substituted) with the event, as the execute-api ARN of the method, and turns the outcome into the
+ * response as API Gateway does:
+ * - a result → the response by the proxy rules (502 if malformed);
+ * - a function error (thrown, timed out, crashed) → 502 `{"message": "Internal server error"}`;
+ * - Lambda refusing the call (no such function or alias, no permission for this ARN, throttled) → 500;
+ * - an event over Lambda's 6 MB → 413 `{"message": "Request Too Long"}`;
+ * - no answer within the integration's timeout → 504 `{"message": "Endpoint request timed out"}`.
+ * An integration method other than POST answers 500, as recorded.
+ *
+ * @param binaryAccepted whether the request's `Accept` is a binary media type (decides base64 bodies)
+ */
+export async function runLambdaProxy(
+  call: LambdaCall,
+  event: ProxyEvent,
+  binaryAccepted: boolean,
+): Promise<LambdaAnswer> {
+  const integration = call.method.integration;
+  if ((integration.httpMethod ?? '').toUpperCase() !== 'POST') {
+    return failed(
+      gatewayError('INTEGRATION_FAILURE', {
+        statusCode: 500,
+        detail: `Execution failed due to configuration error: AWS_PROXY integrations must use POST, not ${integration.httpMethod ?? 'none'}`,
+      }),
+    );
+  }
+  const functionArn = resolveFunction(call);
+  if (isGatewayError(functionArn)) return failed(functionArn);
+  if (Buffer.byteLength(JSON.stringify(event)) > MAX_INVOKE_PAYLOAD_BYTES) return failed(eventTooLarge());
+
+  const { result, latency } = await invoke(call, functionArn, event);
+  switch (result.kind) {
+    case 'success': {
+      const response = parseProxyResult(result.payload, binaryAccepted);
+      const report = { status: 200, latency, requestId: result.requestId };
+      if (isProxyResultProblem(response)) {
+        const type = response.statusCode === 502 ? 'DEFAULT_5XX' : 'API_CONFIGURATION_ERROR';
+        return {
+          response: gatewayError(type, {
+            statusCode: response.statusCode,
+            detail: `Execution failed: ${response.reason}`,
+          }),
+          report,
+        };
+      }
+      return { response, report: { ...report, functionStatus: response.statusCode } };
+    }
+    default:
+      return unsuccessful(result, latency);
+  }
+}
+
+/**
+ * Answers a Lambda integration without proxy (AWS with a Lambda URI): the request template (or the body passed
+ * through) is the payload; a result takes the default integration response, a function error the one whose
+ * selection pattern matches its `errorMessage` (else the default), and the integration response's template maps
+ * the result (passed through without one).
+ */
+export async function runLambdaCustom(call: LambdaCall, request: MappingRequest): Promise<LambdaAnswer> {
+  const mapping = selectRequestTemplate(request.integration, request.contentType);
+  if (isGatewayError(mapping)) return failed(mapping);
+  const functionArn = resolveFunction(call);
+  if (isGatewayError(functionArn)) return failed(functionArn);
+  const scope = { context: request.context, stageVariables: request.stageVariables, params: request.params };
+
+  let payload: unknown;
+  try {
+    const text =
+      'template' in mapping
+        ? renderTemplate(mapping.template, { ...scope, body: request.body.toString('utf8') })
+        : request.body.toString('utf8');
+    payload = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof TemplateError ? error.message : 'the integration request is not JSON';
+    return failed(gatewayError('API_CONFIGURATION_ERROR', { detail: `Execution failed: ${reason}` }));
+  }
+  if (Buffer.byteLength(JSON.stringify(payload)) > MAX_INVOKE_PAYLOAD_BYTES) return failed(eventTooLarge());
+
+  const { result, latency } = await invoke(call, functionArn, payload);
+  let output: IntegrationOutput;
+  let report: IntegrationReport;
+  switch (result.kind) {
+    case 'success':
+      output = { selector: undefined, body: JSON.stringify(result.payload ?? null), headers: [] };
+      report = { status: 200, latency, requestId: result.requestId };
+      break;
+    case 'function-error':
+      output = {
+        selector: result.errorMessage,
+        body: JSON.stringify({ errorMessage: result.errorMessage, errorType: result.errorType }),
+        headers: [],
+      };
+      report = { status: 200, latency, requestId: result.requestId, errorMessage: result.errorMessage };
+      break;
+    default:
+      return unsuccessful(result, latency);
+  }
+  const integrationResponse = selectIntegrationResponse(request.integration.integrationResponses, output.selector);
+  if (integrationResponse === undefined) {
+    return {
+      response: gatewayError('API_CONFIGURATION_ERROR', {
+        detail:
+          'Execution failed due to configuration error: No match for output mapping and no default output mapping configured',
+      }),
+      report,
+    };
+  }
+  return { response: applyIntegrationResponse(integrationResponse, output, scope, request.accept), report };
+}
+
+/** The function the integration URI names, stage variables substituted. */
+function resolveFunction(call: LambdaCall): string | GatewayError {
+  const uri = call.method.integration.uri;
+  if (uri === undefined) {
+    return gatewayError('API_CONFIGURATION_ERROR', {
+      detail: 'Execution failed due to configuration error: no integration URI',
+    });
+  }
+  const substituted = substituteStageVariables(uri, call.stageVariables);
+  if ('undefinedVariable' in substituted) {
+    return gatewayError('API_CONFIGURATION_ERROR', {
+      detail: `Execution failed due to configuration error: the integration URI uses stage variable ${substituted.undefinedVariable}, which stage ${call.stage} does not define`,
+    });
+  }
+  const functionArn = functionOfUri(substituted.uri);
+  if (functionArn === undefined) {
+    return gatewayError('API_CONFIGURATION_ERROR', {
+      detail: `Execution failed due to configuration error: ${substituted.uri} does not invoke a Lambda function, the only AWS integration served locally`,
+    });
+  }
+  return functionArn;
+}
+
+async function invoke(
+  call: LambdaCall,
+  functionArn: string,
+  payload: unknown,
+): Promise<{ result: InvocationResult; latency: number }> {
+  const sourceArn = executeApiArn(
+    call.api.environment,
+    call.api.restApiId,
+    call.stage,
+    call.method.httpMethod,
+    call.method.resourcePath,
+  );
+  const started = call.now();
+  const result = await invokeWithTimeout(
+    call.invoker,
+    { functionArn, sourceArn, payload },
+    call.method.integration.timeoutInMillis,
+  );
+  return { result, latency: Math.max(0, call.now() - started) };
+}
+
+/** The answer to an invocation that produced no result. */
+function unsuccessful(result: Exclude<InvocationResult, { kind: 'success' }>, latency: number): LambdaAnswer {
+  switch (result.kind) {
+    case 'function-error':
+      return {
+        response: gatewayError('DEFAULT_5XX', {
+          statusCode: 502,
+          detail: `Lambda execution failed with status 200 due to customer function error: ${result.errorMessage}. Lambda request id: ${result.requestId}`,
+        }),
+        report: { status: 200, latency, requestId: result.requestId, errorMessage: result.errorMessage },
+      };
+    case 'rejected': {
+      const report = { status: REJECTION_STATUS[result.reason], latency, errorMessage: result.message };
+      if (result.reason === 'too-large') return { response: eventTooLarge(), report };
+      const detail =
+        result.reason === 'access-denied'
+          ? `Execution failed due to configuration error: Invalid permissions on Lambda function: ${result.message}`
+          : `Execution failed: Lambda refused the invocation: ${result.message}`;
+      const type = result.reason === 'throttled' ? 'INTEGRATION_FAILURE' : 'API_CONFIGURATION_ERROR';
+      return { response: gatewayError(type, { statusCode: 500, detail }), report };
+    }
+    case 'timeout':
+      return {
+        response: gatewayError('INTEGRATION_TIMEOUT', { detail: 'Execution failed due to a timeout error' }),
+        report: { latency },
+      };
+    case 'invoker-failed':
+      return {
+        response: gatewayError('DEFAULT_5XX', {
+          detail: `Execution failed: the local Lambda service failed: ${result.error instanceof Error ? result.error.message : String(result.error)}`,
+        }),
+        report: { latency },
+      };
+  }
+}
+
+/** The status Lambda's Invoke API answers each refusal with. */
+const REJECTION_STATUS = { 'not-found': 404, 'access-denied': 403, 'too-large': 413, throttled: 429 } as const;
+
+/** An event over Lambda's limit: 413 `{"message": "Request Too Long"}` with `BadRequestException`, as observed. */
+function eventTooLarge(): GatewayError {
+  return gatewayError('REQUEST_TOO_LARGE', {
+    errorType: 'BadRequestException',
+    spaced: true,
+    detail: 'Execution failed: the event exceeds the 6 MB Lambda payload limit',
+  });
+}
+
+function failed(error: GatewayError): LambdaAnswer {
+  return { response: error, report: {} };
+}
