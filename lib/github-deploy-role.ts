@@ -75,7 +75,7 @@ export class GitHubDeployRole extends Construct {
 }
 
 /** The IAM condition key of a claim of GitHub's tokens, e.g. `token.actions.githubusercontent.com:sub`. */
-export function conditionKey(claim: string): string {
+function conditionKey(claim: string): string {
   return `${GITHUB_OIDC_ISSUER}:${claim}`;
 }
 
