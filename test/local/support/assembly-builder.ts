@@ -322,7 +322,7 @@ export class AssemblyBuilder {
   /** Adds a method, and the resources of its path that do not exist yet. */
   method(httpMethod: string, resourcePath: string, options: MethodOptions): this {
     const resourceRef = this.resourceFor(resourcePath);
-    const logicalId = `Method${pathId(resourcePath)}${httpMethod.toUpperCase()}`;
+    const logicalId = this.methodLogicalId(httpMethod, resourcePath);
     this.resources[logicalId] = {
       Type: 'AWS::ApiGateway::Method',
       Properties: {
@@ -336,6 +336,11 @@ export class AssemblyBuilder {
     };
     this.methods.push(logicalId);
     return this;
+  }
+
+  /** The logical id {@link method} gives a method. */
+  methodLogicalId(httpMethod: string, resourcePath: string): string {
+    return `Method${pathId(resourcePath)}${httpMethod.toUpperCase()}`;
   }
 
   /** Adds an `AWS::ApiGateway::Model` (its `Ref` is `name` when given, else a name the local API generates). */
