@@ -58,7 +58,8 @@ const MEMO_LIMIT = 10_000;
  * `invoke` does what Lambda's synchronous `Invoke` does for API Gateway: refuses a payload over 6 MB, resolves the
  * function and its qualifier, checks the qualifier's resource-based policy against the caller's source ARN, then
  * runs the handler of the resolved version in a warm worker (see `VersionPool` and `FunctionWorker`). It never
- * rejects because of a function: whatever the handler does ends as an `InvokeOutcome`.
+ * rejects because of a function: whatever the handler does ends as an `InvokeOutcome`. It rejects only when the
+ * caller hands it a payload that is not JSON, which API Gateway never does.
  */
 export function createLambdaService(options: LambdaServiceOptions): LambdaService {
   const { api } = options;
@@ -205,9 +206,14 @@ function toInvokeOutcome(
 }
 
 function serializeEvent(payload: unknown): string {
-  const text = JSON.stringify(payload === undefined ? null : payload) as string | undefined;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(payload === undefined ? null : payload);
+  } catch (error) {
+    throw new TypeError(`an Invoke payload must be JSON-serializable: ${(error as Error).message}`);
+  }
   if (text === undefined) {
-    throw new TypeError(`an Invoke payload must be JSON-serializable, got ${typeof payload}`);
+    throw new TypeError(`an Invoke payload must be JSON-serializable, got a ${typeof payload}`);
   }
   return text;
 }

@@ -40,11 +40,6 @@ export class VersionPool {
     private readonly limits: PoolLimits,
   ) {}
 
-  /** Number of live workers, busy or idle. */
-  get size(): number {
-    return this.workers.size;
-  }
-
   async invoke(invocation: WorkerInvocation): Promise<PoolOutcome> {
     const acquired = await this.acquire(invocation.requestId);
     if (acquired === 'throttled' || acquired === 'closed') {
@@ -72,9 +67,11 @@ export class VersionPool {
     if (this.closed) {
       return 'closed';
     }
-    const idle = this.idle.pop();
-    if (idle !== undefined) {
-      return idle;
+    // a worker may have crashed while idle, before its exit removed it from the list
+    for (let worker = this.idle.pop(); worker !== undefined; worker = this.idle.pop()) {
+      if (worker.idle) {
+        return worker;
+      }
     }
     if (this.workers.size < this.limits.maxWorkers) {
       return this.coldStart(requestId);

@@ -45,6 +45,8 @@ const taskRoot = process.env.LAMBDA_TASK_ROOT;
 const legacyRuntime = workerData.legacyRuntime === true;
 /** The request id of the invocation in progress, or null between invocations. */
 let current = null;
+/** True until the handler is loaded: an uncaught error then is the init phase's error. */
+let initializing = true;
 
 // a worker cannot chdir; this makes path.resolve() and process.cwd() answer /var/task's stand-in at least
 process.cwd = () => taskRoot;
@@ -58,7 +60,9 @@ process.on('unhandledRejection', (reason) => {
 function fatal(label, error) {
   const response = toErrorResponse(error);
   logError(label, error);
-  if (current === null) {
+  if (initializing) {
+    parentPort.postMessage({ type: 'init-error', ...response });
+  } else if (current === null) {
     parentPort.postMessage({ type: 'crash', ...response });
   } else {
     parentPort.postMessage({ type: 'error', requestId: current, ...response, fatal: true });
@@ -273,6 +277,7 @@ async function main() {
     parentPort.postMessage({ type: 'init-error', ...toErrorResponse(error) });
     return;
   }
+  initializing = false;
   parentPort.on('message', (message) => {
     if (message.type === 'invoke') {
       void invoke(handler, message);

@@ -306,6 +306,21 @@ describe('init errors', () => {
     expect(logs.some((line) => line.startsWith('[hello:$LATEST]') && line.includes('--no-such-flag'))).toBe(true);
   });
 
+  test('reports an exception thrown outside the module while it loads as the init error', async () => {
+    const { invoke } = serve('', {
+      latest: {
+        'index.mjs': `setTimeout(() => { throw new RangeError('during init'); }, 10);
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          export const handler = async () => 1;`,
+      },
+    });
+    expect(await invoke('hello')).toMatchObject({
+      kind: 'function-error',
+      errorType: 'RangeError',
+      errorMessage: 'during init',
+    });
+  });
+
   test('reports process.exit() while loading as Runtime.ExitError', async () => {
     const { invoke } = serve('process.exit(2); exports.handler = async () => 1;');
     expect(await invoke('hello')).toMatchObject({

@@ -148,6 +148,28 @@ describe('createLambdaService', () => {
       expect(await invoke('hello')).toMatchObject({ kind: 'rejected', reason: 'throttled' });
     });
 
+    test('answers a function error for a runtime other than Node.js', async () => {
+      const { invoke } = startService(
+        singleFunctionApi({
+          name: 'hello',
+          runtime: 'python3.12',
+          latest: { 'index.py': 'def handler(e, c): return 1' },
+        }),
+      );
+      expect(await invoke('hello')).toMatchObject({
+        kind: 'function-error',
+        errorType: 'Runtime.Unknown',
+        errorMessage: 'the local Lambda service runs Node.js functions only; hello uses python3.12',
+      });
+    });
+
+    test('fails when handed a payload that is not JSON', async () => {
+      const { service } = startService(singleFunctionApi({ name: 'hello', latest: 'exports.handler = async () => 1' }));
+      await expect(
+        service.invoke({ functionArn: 'hello', sourceArn: sourceArn(), payload: { n: 1n } }),
+      ).rejects.toThrow('an Invoke payload must be JSON-serializable: Do not know how to serialize a BigInt');
+    });
+
     test('fails when the concurrency bound is not a positive integer', () => {
       const api = singleFunctionApi({ name: 'hello', latest: 'exports.handler = async () => 1' });
       expect(() => createLambdaService({ api, maxConcurrencyPerVersion: 0 })).toThrow(
@@ -209,25 +231,20 @@ describe('createLambdaService', () => {
     });
 
     test('turns on source maps when NODE_OPTIONS asks for them', async () => {
-      // GIVEN a bundle compiled from original.ts with an inline source map
-      const compiled = (sourcemap: boolean) =>
-        transformSync(
-          [
-            'export const handler = async () => {',
-            '  const error = new Error("where am I");',
-            '  return error.stack;',
-            '};',
-          ].join('\n'),
-          { loader: 'ts', format: 'cjs', sourcefile: 'original.ts', sourcemap: sourcemap ? 'inline' : false },
-        ).code;
-      const mapped = startService(
-        singleFunctionApi({
-          name: 'mapped',
-          latest: compiled(true),
-          environment: { NODE_OPTIONS: '--enable-source-maps' },
-        }),
+      // GIVEN one bundle compiled from original.ts with an inline source map, run with and without the option
+      const { code } = transformSync(
+        [
+          'export const handler = async () => {',
+          '  const error = new Error("where am I");',
+          '  return error.stack;',
+          '};',
+        ].join('\n'),
+        { loader: 'ts', format: 'cjs', sourcefile: 'original.ts', sourcemap: 'inline' },
       );
-      const unmapped = startService(singleFunctionApi({ name: 'unmapped', latest: compiled(true) }));
+      const mapped = startService(
+        singleFunctionApi({ name: 'mapped', latest: code, environment: { NODE_OPTIONS: '--enable-source-maps' } }),
+      );
+      const unmapped = startService(singleFunctionApi({ name: 'unmapped', latest: code }));
 
       // WHEN
       const mappedStack = successPayload(await mapped.invoke('mapped'));
@@ -353,7 +370,7 @@ describe('createLambdaService', () => {
 
       // WHEN two slow invocations arrive together
       const reports: Report[] = (
-        await Promise.all([invoke('hello', { sleepMs: 300 }), invoke('hello', { sleepMs: 300 })])
+        await Promise.all([invoke('hello', { sleepMs: 500 }), invoke('hello', { sleepMs: 500 })])
       ).map(successPayload);
 
       // THEN each ran on its own worker, and they overlapped in time
