@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
-import { JSON_SCHEMA, load } from 'js-yaml';
+import { parse } from 'yaml';
 import { DEFAULT_BRANCH, DEFAULT_GITHUB_ENVIRONMENT, parseGitHubDeployConfig } from '../../lib/ci-config';
 import { DeployRoleStack } from '../../lib/deploy-role-stack';
 import { PROJECT_ROOT, newApp } from '../support/template';
@@ -30,7 +30,7 @@ interface Workflow {
 }
 
 const source = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
-const workflow = (file: string) => load(source(file), { schema: JSON_SCHEMA }) as Workflow;
+const workflow = (file: string) => parse(source(file)) as Workflow;
 const workflowFiles = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
 const runs = (job: Job) => job.steps.flatMap((s) => (s.run ? [s.run.trim()] : []));
 const uses = (job: Job, action: string) => job.steps.find((s) => s.uses?.startsWith(`${action}@`));
