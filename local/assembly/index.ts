@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { VersionStore } from '../versions/version-store';
 import type { LoadedApi } from './api-definition';
 import { buildApiDefinition } from './api-definition';
@@ -29,5 +30,17 @@ export interface LoadApiOptions {
  */
 export async function loadApi(options: LoadApiOptions): Promise<LoadedApi> {
   const stack = selectStack(readCloudAssembly(options.assemblyDir), options.stackName);
-  return buildApiDefinition({ stack, store: new VersionStore(options.storeDir), storeLabel: options.storeDir });
+  return buildApiDefinition({
+    stack,
+    store: new VersionStore(options.storeDir),
+    storeLabel: storeLabel(options.storeDir),
+  });
+}
+
+/** The store as messages name it: relative to the working folder when inside it (`.local-api`), else absolute. */
+function storeLabel(storeDir: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(storeDir));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+    ? relative
+    : path.resolve(storeDir);
 }

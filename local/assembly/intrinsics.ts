@@ -87,11 +87,25 @@ export class IntrinsicResolver {
    * @returns `undefined` when the property is absent
    */
   property(logicalId: string, propertyPath: string): unknown {
-    let raw: unknown = this.resource(logicalId, `${logicalId}.Properties.${propertyPath}`).Properties;
-    for (const key of propertyPath.split('.')) {
-      raw = isRecord(raw) ? raw[key] : undefined;
-    }
+    const raw = this.rawProperty(logicalId, propertyPath);
     return raw === undefined ? undefined : this.resolve(raw, `${logicalId}.Properties.${propertyPath}`);
+  }
+
+  /**
+   * A property as written, found by walking its path; an intrinsic met on the way (`Environment: { Fn::If: ... }`)
+   * is resolved to walk on, while siblings of the path are left alone (they may use what the resolver refuses).
+   */
+  private rawProperty(logicalId: string, propertyPath: string): unknown {
+    let raw: unknown = this.resource(logicalId, `${logicalId}.Properties.${propertyPath}`).Properties;
+    let walked = `${logicalId}.Properties`;
+    for (const key of propertyPath.split('.')) {
+      if (isIntrinsic(raw)) {
+        raw = this.resolve(raw, walked);
+      }
+      raw = isRecord(raw) ? raw[key] : undefined;
+      walked = `${walked}.${key}`;
+    }
+    return raw;
   }
 
   /** {@link property}, which must resolve to a string (numbers and booleans are written as CloudFormation does). */
@@ -199,13 +213,8 @@ export class IntrinsicResolver {
       environment: this.environment,
       property: (propertyPath: string) => this.property(logicalId, propertyPath),
       stringProperty: (propertyPath: string) => this.stringProperty(logicalId, propertyPath),
-      functionOf: (propertyPath: string) => {
-        let raw: unknown = resource.Properties;
-        for (const key of propertyPath.split('.')) {
-          raw = isRecord(raw) ? raw[key] : undefined;
-        }
-        return this.lambdaFunctionOf(raw, `${logicalId}.Properties.${propertyPath}`);
-      },
+      functionOf: (propertyPath: string) =>
+        this.lambdaFunctionOf(this.rawProperty(logicalId, propertyPath), `${logicalId}.Properties.${propertyPath}`),
       ref: (otherLogicalId: string) => this.ref(otherLogicalId, location),
       currentVersion: (functionLogicalId: string) => this.currentVersionOf(functionLogicalId),
       fail: (reason: string): never => {
@@ -241,10 +250,9 @@ export class IntrinsicResolver {
     if (!isRecord(value)) {
       return value;
     }
-    const keys = Object.keys(value);
-    const [only] = keys;
-    if (keys.length === 1 && only !== undefined && (only === 'Ref' || only.startsWith('Fn::'))) {
-      return this.intrinsic(only, value[only], `${location}.${only}`);
+    if (isIntrinsic(value)) {
+      const [name] = Object.keys(value) as [string];
+      return this.intrinsic(name, value[name], `${location}.${name}`);
     }
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
@@ -482,6 +490,15 @@ export class IntrinsicResolver {
     }
     return value;
   }
+}
+
+/** An object of one key, `Ref` or `Fn::*`: CloudFormation evaluates it rather than passing it on. */
+function isIntrinsic(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value)) {
+    return false;
+  }
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || (keys[0]?.startsWith('Fn::') ?? false));
 }
 
 /** The logical id a `Ref` or `Fn::GetAtt [id, Arn]` points at, read without resolving anything. */

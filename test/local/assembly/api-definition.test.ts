@@ -372,6 +372,20 @@ describe('loadApi', () => {
       ]);
     });
 
+    test('names a store inside the working folder by its relative path', async () => {
+      const relativeStore = path.join('.tmp', `store-${path.basename(work)}`);
+      try {
+        const { warnings } = await loadApi({
+          assemblyDir: echoApi().alias('Echo', 'old', 3).write(path.join(work, 'cdk.out')),
+          storeDir: relativeStore,
+        });
+
+        expect(warnings[0]).toContain(`not in the local version store (${relativeStore}):`);
+      } finally {
+        removeDirectory(relativeStore);
+      }
+    });
+
     test('resolves permissions to the alias ARN and the execute-api ARN of the local API', async () => {
       const loaded = await load(echoApi());
 

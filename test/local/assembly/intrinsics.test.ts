@@ -386,6 +386,38 @@ describe('IntrinsicResolver', () => {
     });
   });
 
+  describe('property', () => {
+    test('walks through an intrinsic on the path of a property', () => {
+      const resolver = resolverFor(
+        {
+          Fn: {
+            Type: 'AWS::Lambda::Function',
+            Properties: {
+              Environment: {
+                'Fn::If': ['Always', { Variables: { A: { Ref: 'AWS::Region' } } }, { Ref: 'AWS::NoValue' }],
+              },
+            },
+          },
+        },
+        { Conditions: { Always: { 'Fn::Equals': ['x', 'x'] } } },
+      );
+
+      expect(resolver.property('Fn', 'Environment.Variables')).toEqual({ A: 'eu-west-1' });
+    });
+
+    test('leaves the siblings of a property alone, even those it could not resolve', () => {
+      const resolver = resolverFor({
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: { Handler: 'index.handler', Code: { S3Bucket: { 'Fn::ImportValue': 'bucket' } } },
+        },
+      });
+
+      expect(resolver.property('Fn', 'Handler')).toBe('index.handler');
+      expect(resolver.property('Fn', 'Timeout')).toBeUndefined();
+    });
+  });
+
   test('fails on a resource whose physical name depends on itself', () => {
     const resolver = resolverFor({
       Fn: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: { 'Fn::Sub': '${Fn}-x' } } },
