@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { ApiDefinition, InvokeOutcome, InvokeRequest, LambdaInvoker } from '../model';
+import type { ApiDefinition, InvokeOutcome, InvokeRequest, LambdaFunction, LambdaInvoker } from '../model';
 import { isLegacyNodeRuntime, lambdaEnvironment, logStreamName } from './environment';
 import type { InvokeAuthorization } from './permissions';
 import { accessDeniedMessage, findGrantingPermission } from './permissions';
@@ -33,8 +33,8 @@ export interface LambdaServiceOptions {
    */
   readonly maxQueuedPerVersion?: number;
   /**
-   * Receives every line functions write to stdout or stderr, prefixed `[<function name>:<version>] `, and the
-   * platform's own lines (timeouts, exits).
+   * Receives every line functions write to stdout or stderr, prefixed `[<function>:<version>] ` (see
+   * {@link logName}), and the platform's own lines (timeouts, exits).
    *
    * @default - writes to the server's stdout
    */
@@ -90,11 +90,12 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
     const key = `${target.fn.functionName}:${functionVersion}`;
     let pool = pools.get(key);
     if (pool === undefined) {
+      const label = `${logName(target.fn, api.stackName)}:${functionVersion}`;
       const { code } = target;
       const legacyRuntime = isLegacyNodeRuntime(code.runtime);
       pool = new VersionPool(
         (coldStartRequestId) => ({
-          label: key,
+          label,
           env: lambdaEnvironment({
             functionName: target.fn.functionName,
             functionVersion,
@@ -203,6 +204,21 @@ function toInvokeOutcome(
       return { kind: 'success', payload: JSON.parse(outcome.payload) as unknown, functionVersion, requestId };
     }
   }
+}
+
+/**
+ * How log lines name a function: its construct path inside the stack without trailing `Resource` ids (`Hello`),
+ * shorter than the generated physical name; the physical name when the template has no construct path.
+ */
+export function logName(fn: Pick<LambdaFunction, 'functionName' | 'constructPath'>, stackName: string): string {
+  const segments = (fn.constructPath ?? '').split('/').filter((segment) => segment !== '');
+  if (segments[0] === stackName) {
+    segments.shift();
+  }
+  while (segments.at(-1) === 'Resource') {
+    segments.pop();
+  }
+  return segments.length === 0 ? fn.functionName : segments.join('/');
 }
 
 function serializeEvent(payload: unknown): string {

@@ -1,5 +1,5 @@
 import { transformSync } from 'esbuild';
-import { createLambdaService } from '../../../local/functions';
+import { createLambdaService, logName } from '../../../local/functions';
 import {
   closeServices,
   fixtureApi,
@@ -455,6 +455,19 @@ describe('createLambdaService', () => {
   });
 
   describe('logs', () => {
+    test('names a function by its construct path when the template has one', async () => {
+      const { invoke, logs } = startService(
+        singleFunctionApi({
+          name: 'FunctionsFixture-HelloAD23A60E-Xy12Ab34Cd56',
+          constructPath: 'FunctionsFixture/Hello/Resource',
+          latest: 'exports.handler = async () => { console.log("hi"); return 1; }',
+        }),
+      );
+      await invoke('FunctionsFixture-HelloAD23A60E-Xy12Ab34Cd56');
+      await waitFor(() => logs.length >= 1);
+      expect(logs).toEqual(['[Hello:$LATEST] hi']);
+    });
+
     test("forwards the function's stdout and stderr line by line, prefixed with its name and version", async () => {
       const { invoke, logs } = startService(
         singleFunctionApi({
@@ -476,6 +489,18 @@ describe('createLambdaService', () => {
         ]),
       );
     });
+  });
+});
+
+describe('logName', () => {
+  test.each([
+    [{ functionName: 'Stack-HelloAD23A60E-abc', constructPath: 'Stack/Hello/Resource' }, 'Hello'],
+    [{ functionName: 'Stack-Fn-abc', constructPath: 'Stack/Api/Handlers/Faq/Resource' }, 'Api/Handlers/Faq'],
+    [{ functionName: 'Stack-Fn-abc', constructPath: 'Other/Faq' }, 'Other/Faq'],
+    [{ functionName: 'Stack-Fn-abc' }, 'Stack-Fn-abc'],
+    [{ functionName: 'Stack-Fn-abc', constructPath: 'Stack/Resource' }, 'Stack-Fn-abc'],
+  ])('names %j %s', (fn, expected) => {
+    expect(logName(fn, 'Stack')).toBe(expected);
   });
 });
 

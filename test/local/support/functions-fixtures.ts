@@ -57,6 +57,8 @@ export function removeBundles(): void {
 
 export interface FunctionFixture {
   readonly name: string;
+  /** `aws:cdk:path` of the function, e.g. `FunctionsFixture/Hello/Resource`. */
+  readonly constructPath?: string;
   /** What `$LATEST` runs. */
   readonly latest: BundleSource;
   /** Published versions by number; each keeps the configuration below. */
@@ -90,6 +92,7 @@ export function fixtureFunction(fixture: FunctionFixture): LambdaFunction {
   const arn = lambdaArn(fixture.name);
   return {
     logicalId: `${fixture.name}Function`,
+    ...(fixture.constructPath !== undefined && { constructPath: fixture.constructPath }),
     functionName: fixture.name,
     arn,
     latest: code(fixture.latest, 'f'.repeat(64)),
