@@ -152,7 +152,7 @@ export async function main(argv: readonly string[], environment: Partial<CliEnvi
 }
 
 async function run(args: ParsedArgs, env: CliEnvironment): Promise<number> {
-  const { command, positionals, values, flags } = args;
+  const { command, positionals, flags } = args;
   if (command === undefined || command === 'help') {
     const topic = command === 'help' ? positionals[0] : undefined;
     if (topic !== undefined) {
@@ -170,6 +170,22 @@ async function run(args: ParsedArgs, env: CliEnvironment): Promise<number> {
     env.stdout.write(`${commandHelp(name)}\n`);
     return EXIT.ok;
   }
+  checkCommandLine(name, args);
+  const session = openSession(args, env);
+  switch (name) {
+    case 'status':
+      return status(session);
+    case 'promote':
+      return promote(session, args);
+    case 'canary':
+      return canary(session, args);
+    case 'rollback':
+      return rollback(session, args);
+  }
+}
+
+/** Refuses options the command does not take, and missing or extra arguments, before anything is read. */
+function checkCommandLine(name: CommandName, { positionals, values, flags }: ParsedArgs): void {
   const spec: CommandSpec = COMMANDS[name];
   for (const option of [...Object.keys(values), ...flags] as (ValueOption | 'deployed')[]) {
     if (!COMMON_OPTIONS.includes(option as ValueOption) && !spec.options.includes(option)) {
@@ -181,51 +197,57 @@ async function run(args: ParsedArgs, env: CliEnvironment): Promise<number> {
   if (positionals.length > expected) {
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[expected])}; usage: ${spec.usage}`);
   }
+  const hasSource = values.version !== undefined || values.from !== undefined;
   if (values.version !== undefined && values.from !== undefined) {
     throw new UsageError(`give --version or --from, not both; usage: ${spec.usage}`);
   }
-  if (name === 'promote' && values.version === undefined && values.from === undefined) {
+  if (name === 'promote' && !hasSource) {
     throw new UsageError(`promote needs --version N or --from STAGE; usage: ${spec.usage}`);
   }
   if (name === 'canary' && values.percent === undefined) {
     throw new UsageError(`canary needs --percent P (0 closes the canary); usage: ${spec.usage}`);
   }
-  if (name === 'canary' && values.function !== undefined && values.version === undefined && values.from === undefined) {
+  if (name === 'canary' && values.function !== undefined && !hasSource) {
     throw new UsageError(`canary --function needs --version N or --from STAGE; usage: ${spec.usage}`);
   }
+}
 
-  const session = openSession(args, env);
-  if (name === 'status') return status(session);
-
+/** The stage a command changes, the function it is limited to, and the versions `--version`/`--from` name. */
+async function releaseArgs(session: Session, { positionals, values }: ParsedArgs, notes: string[]) {
   const stage = stageArg(positionals[0]!);
   const scope = values.function === undefined ? undefined : functionArg(values.function);
-  const percent = values.percent === undefined ? undefined : percentArg(values.percent);
   const version = values.version === undefined ? undefined : versionArg(values.version);
   const from = values.from === undefined ? undefined : stageArg(values.from, '--from');
   if (from === stage) throw new ReleaseError(`--from names the stage being changed (${stage}); name another stage`);
+  const targets =
+    version !== undefined || from !== undefined
+      ? await targetVersions(session, scope, version, from, notes)
+      : undefined;
+  if (targets) await requireVersions(session, Object.keys(targets) as FunctionName[], (fn) => targets[fn]!);
+  return { stage, current: stageOf(session, stage), scope, targets };
+}
 
-  const current = stageOf(session, stage);
-  const where = releaseKey(session.file.environmentName, stage);
-  let edits: ReleaseEdit[];
+async function promote(session: Session, args: ParsedArgs): Promise<number> {
   const notes: string[] = [];
-  if (name === 'rollback') {
-    edits = planRollback(current, where);
-    const recorded = current.previous!.versions;
-    await requireVersions(session, FUNCTION_NAMES, (fn) => recorded[fn]);
-  } else {
-    const targets =
-      version !== undefined || from !== undefined
-        ? await targetVersions(session, scope, version, from, notes)
-        : undefined;
-    if (targets) await requireVersions(session, Object.keys(targets) as FunctionName[], (fn) => targets[fn]!);
-    if (name === 'promote') {
-      edits = planPromote(current, targets!, session.env.now());
-    } else {
-      const canaryStages = session.file.config.stages.filter((s) => s.canary).map((s) => s.name);
-      edits = planCanary(current, percent!, targets, scope, where, canaryStages);
-    }
-  }
-  return write(session, stage, edits, notes);
+  const { stage, current, targets } = await releaseArgs(session, args, notes);
+  return write(session, stage, planPromote(current, targets!, session.env.now()), notes);
+}
+
+async function canary(session: Session, args: ParsedArgs): Promise<number> {
+  const percent = percentArg(args.values.percent!);
+  const notes: string[] = [];
+  const { stage, current, scope, targets } = await releaseArgs(session, args, notes);
+  const where = releaseKey(session.file.environmentName, stage);
+  const canaryStages = session.file.config.stages.filter((s) => s.canary).map((s) => s.name);
+  return write(session, stage, planCanary(current, percent, targets, scope, where, canaryStages), notes);
+}
+
+async function rollback(session: Session, args: ParsedArgs): Promise<number> {
+  const { stage, current } = await releaseArgs(session, args, []);
+  const edits = planRollback(current, releaseKey(session.file.environmentName, stage));
+  const recorded = current.previous!.versions;
+  await requireVersions(session, FUNCTION_NAMES, (fn) => recorded[fn]);
+  return write(session, stage, edits, []);
 }
 
 interface Session {
@@ -269,26 +291,36 @@ async function targetVersions(
   notes: string[],
 ): Promise<VersionTargets> {
   const targets: Partial<Record<FunctionName, number>> = {};
+  const resolved: string[] = [];
   for (const fn of scope === undefined ? FUNCTION_NAMES : [scope]) {
-    if (version !== undefined) {
-      targets[fn] = version;
+    const selector = version ?? stageOf(session, from!).versions[fn];
+    if (selector !== 'latest') {
+      targets[fn] = selector;
       continue;
     }
-    const selector = stageOf(session, from!).versions[fn];
-    targets[fn] = selector === 'latest' ? await latestOf(session, fn, from!, notes) : selector;
+    targets[fn] = await latestOf(session, fn, from!);
+    resolved.push(`${fn} ${targets[fn]}`);
+  }
+  if (resolved.length > 0) {
+    notes.push(
+      session.deployed
+        ? `${from!} serves latest, deployed as: ${resolved.join(', ')}`
+        : `${from!} serves latest, local versions: ${resolved.join(', ')} (what npm start published in ` +
+            `${LOCAL_STORE_DIR}/; they are AWS's numbers only if every deployed change also ran locally, ` +
+            '--deployed reads the deployed ones)',
+    );
   }
   return targets;
 }
 
 /** The number behind a stage's `latest`: the deployed alias's with `--deployed`, else the local API's. */
-async function latestOf(session: Session, fn: FunctionName, stage: StageName, notes: string[]): Promise<number> {
+async function latestOf(session: Session, fn: FunctionName, stage: StageName): Promise<number> {
   if (session.deployed) {
     const alias = await session.deployed.alias(fn, stage);
     if (alias === undefined) throw new ReleaseError(`the deployed ${fn} function has no ${stage} alias: deploy first`);
     if (alias.version === '$LATEST') {
       throw new ReleaseError(`the deployed ${stage} alias of ${fn} serves $LATEST, which cannot be pinned`);
     }
-    notes.push(`${fn}: ${stage} serves latest, deployed as version ${alias.version}`);
     return alias.version;
   }
   session.local ??= readLocalVersions(
@@ -304,10 +336,6 @@ async function latestOf(session: Session, fn: FunctionName, stage: StageName, no
         `it in ${LOCAL_STORE_DIR}/, or give --version N`,
     );
   }
-  notes.push(
-    `${fn}: ${stage} serves latest, local version ${local.version} (${path.relative(session.env.cwd, local.file)}); ` +
-      'local numbers are AWS numbers only if every deployed change ran locally: --deployed reads the deployed one',
-  );
   return local.version;
 }
 

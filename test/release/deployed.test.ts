@@ -96,7 +96,7 @@ describe('release CLI with --deployed', () => {
     // THEN
     expect(run.code).toBe(0);
     expect(JSON.parse(textAt(read(dir), [...releaseAt('v1'), 'versions']))).toEqual({ hello: 2, faq: 1 });
-    expect(run.stdout).toContain('hello: beta serves latest, deployed as version 2\n');
+    expect(run.stdout).toContain('beta serves latest, deployed as: hello 2, faq 1\n');
     expect(lambda.commandCalls(GetAliasCommand, { FunctionName: PHYSICAL.hello, Name: 'beta' })).toHaveLength(1);
   });
 

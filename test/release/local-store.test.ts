@@ -15,7 +15,13 @@ describe('readLocalVersions', () => {
 
   test('matches a folder or a function name by the logical id the template gives', () => {
     const dir = tempProject(null);
-    const hello = writeLocalVersions(dir, FUNCTION_IDS.hello, { current: 2 });
+    // the local API's own record: no construct path when the template has no metadata
+    const hello = writeLocalVersions(dir, FUNCTION_IDS.hello, {
+      functionName: `${STACK}-${FUNCTION_IDS.hello}-yAMk8DNr3ecF`,
+      constructPath: null,
+      current: 2,
+      versions: [{ version: 1 }, { version: 2 }],
+    });
     const faq = writeLocalVersions(dir, 'x', { functionName: `${STACK}-${FUNCTION_IDS.faq}-k2j3h4`, current: 9 });
 
     expect(readLocalVersions(dir, STACK, FUNCTION_IDS)).toEqual({
