@@ -7,7 +7,9 @@ export const VALUE_OPTIONS = ['env', 'config', 'assembly', 'version', 'from', 'p
 /** Options that take none. */
 export const FLAG_OPTIONS = ['deployed', 'help'] as const;
 
+/** The name of an option that takes a value, without its dashes. */
 export type ValueOption = (typeof VALUE_OPTIONS)[number];
+/** The name of an option that takes none, without its dashes. */
 export type FlagOption = (typeof FLAG_OPTIONS)[number];
 
 /** A command line split into its command, positional arguments and options, nothing interpreted yet. */

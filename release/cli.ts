@@ -11,7 +11,7 @@ import { DeployedStack } from './aws';
 import type { VersionTargets } from './commands';
 import { planCanary, planPromote, planRollback, releaseKey } from './commands';
 import type { ConfigFile, ReleaseEdit } from './config-file';
-import { editRelease, rawRelease, readConfigFile, writeAtomically } from './config-file';
+import { editRelease, rawRelease, readConfigFile, saveConfigFile } from './config-file';
 import { formatChange, unifiedDiff, valueChanges } from './diff';
 import { ReleaseError, UsageError } from './errors';
 import type { LocalVersion } from './local-store';
@@ -105,7 +105,7 @@ validates it as the app does, prints the change, and says what to run next (npx 
 
 Commands:
 ${Object.entries(COMMANDS)
-  .map(([name, spec]) => `  ${name.padEnd(9)}${spec.summary}`)
+  .map(([name, spec]) => `  ${name.padEnd(10)}${spec.summary}`)
   .join('\n')}
 
 Options:
@@ -120,7 +120,15 @@ Exit codes: 0 done (or nothing to change), 1 refused (cdk.json untouched), 2 usa
 
 function commandHelp(name: CommandName): string {
   const spec: CommandSpec = COMMANDS[name];
-  return `Usage: ${PROGRAM} ${spec.usage} [--env NAME] [--config PATH] [--assembly DIR]\n\n${spec.summary}.\n\n${spec.details}`;
+  const summary = spec.summary.charAt(0).toUpperCase() + spec.summary.slice(1);
+  return [
+    `Usage: ${PROGRAM} ${spec.usage}`,
+    `       [--env NAME] [--config PATH] [--assembly DIR]`,
+    '',
+    `${summary}.`,
+    '',
+    spec.details,
+  ].join('\n');
 }
 
 /**
@@ -361,7 +369,7 @@ function write(session: Session, stage: StageName, edits: readonly ReleaseEdit[]
     out(`nothing to change: ${releaseKey(file.environmentName, stage)} already says so; ${file.label} is untouched`);
     return EXIT.ok;
   }
-  writeAtomically(file.path, text);
+  saveConfigFile(file, text);
 
   const releases = releaseKey(file.environmentName, stage).replace(/\.[^.]+$/, '');
   out(`${file.label}: ${releases}`);

@@ -90,6 +90,25 @@ export function rawRelease(text: string, environmentName: string, stage: StageNa
 }
 
 /**
+ * Writes the edited text over `cdk.json`, unless the file changed since it was read (an editor's save while AWS was
+ * being asked, say): that change would be lost, so nothing is written.
+ *
+ * @throws ReleaseError when the file changed, or cannot be written
+ */
+export function saveConfigFile(file: ConfigFile, text: string): void {
+  let now: string | undefined;
+  try {
+    now = fs.readFileSync(file.path, 'utf8');
+  } catch {
+    now = undefined;
+  }
+  if (now !== file.text) {
+    throw new ReleaseError(`${file.label} changed while the command ran; nothing written: run the command again`);
+  }
+  writeAtomically(file.path, text);
+}
+
+/**
  * Replaces the file's content in one step: a temporary file in the same directory, renamed over the original, so
  * a crash or a full disk never leaves half a `cdk.json`. Keeps the file's mode; writes through a symbolic link.
  */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { editRelease, readConfigFile, writeAtomically } from '../../release/config-file';
+import { editRelease, readConfigFile, saveConfigFile, writeAtomically } from '../../release/config-file';
 import { PROJECT_ROOT } from '../support/template';
 import { START_RELEASES, around, releaseAt, removeTempProjects, startCdkJson, tempProject, textAt } from './fixture';
 
@@ -137,6 +137,30 @@ describe('readConfigFile', () => {
 
   test('fails on comments, which cdk.json may not have', () => {
     expect(() => fileAt('{ // no\n}')).toThrow('cdk.json is not valid JSON: InvalidCommentToken at line 1, column 3');
+  });
+});
+
+describe('saveConfigFile', () => {
+  test('writes the edited text over the file it was read from', () => {
+    const dir = tempProject();
+    const file = readConfigFile(path.join(dir, 'cdk.json'), 'default', 'cdk.json');
+
+    saveConfigFile(file, '{}\n');
+
+    expect(fs.readFileSync(path.join(dir, 'cdk.json'), 'utf8')).toBe('{}\n');
+  });
+
+  test('writes nothing when the file changed since it was read', () => {
+    // GIVEN an edit saved by someone else meanwhile
+    const dir = tempProject();
+    const file = readConfigFile(path.join(dir, 'cdk.json'), 'default', 'cdk.json');
+    fs.appendFileSync(path.join(dir, 'cdk.json'), ' ');
+
+    // THEN
+    expect(() => saveConfigFile(file, '{}\n')).toThrow(
+      'cdk.json changed while the command ran; nothing written: run the command again',
+    );
+    expect(fs.readFileSync(path.join(dir, 'cdk.json'), 'utf8')).toBe(`${startCdkJson()} `);
   });
 });
 
