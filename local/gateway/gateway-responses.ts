@@ -8,13 +8,17 @@ import type { HeaderLines } from './request';
 export type GatewayErrorType =
   | 'ACCESS_DENIED'
   | 'API_CONFIGURATION_ERROR'
+  | 'AUTHORIZER_CONFIGURATION_ERROR'
+  | 'AUTHORIZER_FAILURE'
   | 'BAD_REQUEST_BODY'
   | 'BAD_REQUEST_PARAMETERS'
   | 'DEFAULT_4XX'
   | 'DEFAULT_5XX'
+  | 'EXPIRED_TOKEN'
   | 'INTEGRATION_FAILURE'
   | 'INTEGRATION_TIMEOUT'
   | 'INVALID_API_KEY'
+  | 'INVALID_SIGNATURE'
   | 'MISSING_AUTHENTICATION_TOKEN'
   | 'QUOTA_EXCEEDED'
   | 'REQUEST_TOO_LARGE'
@@ -22,7 +26,8 @@ export type GatewayErrorType =
   | 'STAGE_NOT_FOUND'
   | 'THROTTLED'
   | 'UNAUTHORIZED'
-  | 'UNSUPPORTED_MEDIA_TYPE';
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'WAF_FILTERED';
 
 interface ErrorSpec {
   readonly statusCode: number;
@@ -40,8 +45,10 @@ interface ErrorSpec {
 
 /**
  * Status, `x-amzn-ErrorType` and message of each error, as recorded against AWS where a recording exists (the
- * status of every type, MissingAuthenticationTokenException, InternalServerErrorException on 500s, the validation
- * and timeout messages); the other error-type headers follow what emulators send.
+ * default status of every type, MissingAuthenticationTokenException, InternalServerErrorException on 500s, the
+ * routing, validation, timeout and 413 messages); the other error-type headers and the messages of types the
+ * local gateway never raises (authorizers, signatures, WAF) follow what emulators and AWS's troubleshooting pages
+ * show.
  */
 const ERRORS: Readonly<Record<GatewayErrorType, ErrorSpec>> = {
   ACCESS_DENIED: {
@@ -53,6 +60,18 @@ const ERRORS: Readonly<Record<GatewayErrorType, ErrorSpec>> = {
   API_CONFIGURATION_ERROR: {
     statusCode: 500,
     errorType: 'InternalServerErrorException',
+    message: 'Internal server error',
+    spaced: true,
+  },
+  AUTHORIZER_CONFIGURATION_ERROR: {
+    statusCode: 500,
+    errorType: 'AuthorizerConfigurationException',
+    message: 'Internal server error',
+    spaced: true,
+  },
+  AUTHORIZER_FAILURE: {
+    statusCode: 500,
+    errorType: 'AuthorizerFailureException',
     message: 'Internal server error',
     spaced: true,
   },
@@ -75,6 +94,7 @@ const ERRORS: Readonly<Record<GatewayErrorType, ErrorSpec>> = {
     message: 'Internal server error',
     spaced: true,
   },
+  EXPIRED_TOKEN: { statusCode: 403, errorType: 'ExpiredTokenException', message: 'Token expired', spaced: false },
   // the table says 504, but the one recorded integration failure (a non-POST AWS_PROXY) answered 500
   INTEGRATION_FAILURE: {
     statusCode: 504,
@@ -89,6 +109,12 @@ const ERRORS: Readonly<Record<GatewayErrorType, ErrorSpec>> = {
     spaced: true,
   },
   INVALID_API_KEY: { statusCode: 403, errorType: 'ForbiddenException', message: 'Forbidden', spaced: false },
+  INVALID_SIGNATURE: {
+    statusCode: 403,
+    errorType: 'InvalidSignatureException',
+    message: 'Signature expired',
+    spaced: false,
+  },
   MISSING_AUTHENTICATION_TOKEN: {
     statusCode: 403,
     errorType: 'MissingAuthenticationTokenException',
@@ -117,6 +143,7 @@ const ERRORS: Readonly<Record<GatewayErrorType, ErrorSpec>> = {
     message: 'Unsupported Media Type',
     spaced: false,
   },
+  WAF_FILTERED: { statusCode: 403, errorType: 'WafFilteredException', message: 'Forbidden', spaced: false },
 };
 
 /** An error the gateway answers instead of an integration, with the facts its access-log line reports. */

@@ -92,7 +92,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (error?.detail !== undefined) {
       options.log?.(`${exchange.requestId} ${request.method} ${request.url}: ${error.detail}`);
     }
-    const rendered = isGatewayError(answer) ? renderGatewayError(answer) : answer;
+    const rendered = isGatewayError(answer) ? renderGatewayError(answer) : withoutBodyIfForbidden(answer);
     const headers = withGatewayHeaders(rendered.headers, rendered.body, {
       requestId: exchange.requestId,
       extendedRequestId: exchange.extendedRequestId,
@@ -252,6 +252,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
     },
   };
+}
+
+/** A 204 or 304 response cannot carry a body (HTTP would read it as the start of the next response). */
+function withoutBodyIfForbidden<T extends { statusCode: number; body: Buffer }>(answer: T): T {
+  return answer.statusCode === 204 || answer.statusCode === 304 ? { ...answer, body: Buffer.alloc(0) } : answer;
 }
 
 /** The answer when the gateway itself fails: built from constants, so that it cannot fail in turn. */

@@ -5,7 +5,7 @@ import { evaluateJsonPath } from './jsonpath';
 import { mediaType } from './media-types';
 import type { HeaderLines } from './request';
 import { headerValue } from './request';
-import { isValidHeaderName, isValidHeaderValue } from './response-headers';
+import { isFinalStatus, isValidHeaderName, isValidHeaderValue } from './response-headers';
 import type { TemplateScope } from './vtl';
 import { asText, renderTemplate, TemplateError } from './vtl';
 
@@ -108,7 +108,7 @@ export function applyIntegrationResponse(
   }
   const status = override.status ?? response.statusCode;
   const statusCode = Number(status);
-  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
+  if (!isFinalStatus(statusCode)) {
     return configurationError(`the method response status ${JSON.stringify(status)} is not an HTTP status`);
   }
   const lines = [...headers.values()];

@@ -1,5 +1,5 @@
 import type { HeaderLines } from './request';
-import { isValidHeaderName, isValidHeaderValue, remapIntegrationHeaders } from './response-headers';
+import { isFinalStatus, isValidHeaderName, isValidHeaderValue, remapIntegrationHeaders } from './response-headers';
 
 /** The HTTP response a Lambda proxy result becomes, before the gateway's own headers are added. */
 export interface ProxyResponse {
@@ -23,7 +23,7 @@ const RESULT_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body
  *   `isBase64Encoded`, is malformed (502); so is a `body` that is not a string, a `multiValueHeaders` value that is
  *   not a list, or a header value that is an object;
  * - `statusCode` may be a number or a numeric string (`"201"` answers 201); absent, it is 200; it must be an integer
- *   from 100 to 599;
+ *   from 200 to 599 (an informational 1xx cannot end a response);
  * - `null` maps are fine; boolean and number header values are sent as text (`true`);
  * - `multiValueHeaders` and `headers` are merged, the multi-value values first and a name taking its
  *   `multiValueHeaders` spelling; a pair present in both is sent once;
@@ -44,7 +44,7 @@ export function parseProxyResult(payload: unknown, binaryAccepted: boolean): Pro
 
   const statusCode = parseStatusCode(result.statusCode);
   if (statusCode === undefined) {
-    return malformed(`statusCode must be an integer from 100 to 599, got ${JSON.stringify(result.statusCode)}`);
+    return malformed(`statusCode must be an integer from 200 to 599, got ${JSON.stringify(result.statusCode)}`);
   }
   const headers = mergeHeaders(result.headers, result.multiValueHeaders);
   if (typeof headers === 'string') return malformed(headers);
@@ -76,7 +76,7 @@ function malformed(reason: string): ProxyResultProblem {
 function parseStatusCode(value: unknown): number | undefined {
   if (value === undefined || value === null) return 200;
   const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  return typeof number === 'number' && Number.isInteger(number) && number >= 100 && number <= 599 ? number : undefined;
+  return typeof number === 'number' && isFinalStatus(number) ? number : undefined;
 }
 
 /** The merged header lines, or why they are malformed. */

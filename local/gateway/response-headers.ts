@@ -68,6 +68,14 @@ export function withGatewayHeaders(headers: HeaderLines, body: Buffer, facts: Ga
   return out;
 }
 
+/**
+ * Whether a status can be the final status of a response: 200 to 599. An informational 1xx cannot (the client
+ * would wait for another response after it), so an integration asking for one is answered as malformed.
+ */
+export function isFinalStatus(status: number): boolean {
+  return Number.isInteger(status) && status >= 200 && status <= 599;
+}
+
 /** Whether a header name is an HTTP token, as Node's `http` requires. */
 export function isValidHeaderName(name: string): boolean {
   return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name);

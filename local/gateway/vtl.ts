@@ -86,7 +86,8 @@ export function renderTemplate(template: string, scope: TemplateScope): string {
 class QuietCompile extends Compile {
   protected override getReferences(ast: Ast, isVal?: boolean): string {
     const value = super.getReferences(ast, isVal) as unknown;
-    return (isVal === true && value === null ? '' : value) as string;
+    // a method named without its call (`$map.toString`) is no value either
+    return (isVal === true && (value === null || typeof value === 'function') ? '' : value) as string;
   }
 }
 

@@ -32,6 +32,8 @@ describe('a Lambda proxy result', () => {
     ['a header value that is an object', { statusCode: 200, headers: { 'x-object': { a: 1 } } }],
     ['headers that are a list', { statusCode: 200, headers: ['a'] }],
     ['a statusCode out of range', { statusCode: 99 }],
+    ['an informational statusCode, which cannot end a response', { statusCode: 101 }],
+    ['a statusCode of 600', { statusCode: 600 }],
     ['a statusCode that is not an integer', { statusCode: 200.5 }],
     ['an isBase64Encoded that is not a boolean', { statusCode: 200, isBase64Encoded: 'yes' }],
     ['a header name that is not an HTTP token', { statusCode: 200, headers: { 'bad name': 'x' } }],
@@ -82,6 +84,16 @@ describe('a Lambda proxy result', () => {
     ]);
     expect(header(response, 'Content-Length')).toBe('0');
     expect(header(response, 'Content-Type')).toBe('application/json');
+  });
+
+  test.each([204, 304])('answers a %p without the body it has, which HTTP cannot carry', async (statusCode) => {
+    // ACT
+    const response = await answerFor({ statusCode, body: 'ignored' });
+
+    // ASSESS
+    expect(response.statusCode).toBe(statusCode);
+    expect(response.body).toHaveLength(0);
+    expect(header(response, 'Content-Length')).toBe('0');
   });
 
   test('may have null headers', async () => {
