@@ -6,6 +6,7 @@ import type { GitHubDeployConfig } from '../lib/ci-config';
 import { GITHUB_CONTEXT_KEY, parseGitHubDeployConfig } from '../lib/ci-config';
 import type { AppConfig } from '../lib/config';
 import {
+  apiStackName,
   CONFIG_CONTEXT_KEY,
   ConfigError,
   DEFAULT_ENVIRONMENT,
@@ -28,7 +29,7 @@ try {
   process.exit(1);
 }
 
-new ApiStack(app, `ServerlessApi-${config.environmentName}`, {
+new ApiStack(app, apiStackName(config.environmentName), {
   config,
   description: `REST API with beta and v1 stages bound to Lambda aliases (${config.environmentName})`,
   // the environment block pins the account and region; otherwise the CLI's credentials decide, or none at all

@@ -27,6 +27,11 @@ export const ENVIRONMENT_CONTEXT_KEY = 'env';
 /** The deployment environment used when `-c env=...` is not given. */
 export const DEFAULT_ENVIRONMENT = 'default';
 
+/** The API stack of a deployment environment, `ServerlessApi-<env>`: the app, the release tool and CI agree on it. */
+export function apiStackName(environmentName: string): string {
+  return `ServerlessApi-${environmentName}`;
+}
+
 /**
  * Which Lambda version an alias serves: `'latest'` (the version this synth publishes) or a pinned version number.
  */

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { FunctionName, StageConfig, StageName } from '../lib/config';
-import { DEFAULT_ENVIRONMENT, FUNCTION_NAMES, STAGE_NAMES } from '../lib/config';
+import { apiStackName, DEFAULT_ENVIRONMENT, FUNCTION_NAMES, STAGE_NAMES } from '../lib/config';
 import { pascalCase } from '../lib/naming';
 import type { ParsedArgs, ValueOption } from './args';
 import { functionArg, parseArgs, percentArg, stageArg, versionArg } from './args';
@@ -18,7 +18,7 @@ import type { LocalVersion } from './local-store';
 import { LOCAL_STORE_DIR, readLocalVersions } from './local-store';
 import type { DeployedRelease } from './status';
 import { renderStatus, statusRows } from './status';
-import { readAssemblyTemplate, stackNameOf } from './template';
+import { readAssemblyTemplate } from './template';
 
 /** Where the CLI writes; `process.stdout` and `process.stderr` fit. */
 export interface Output {
@@ -275,7 +275,7 @@ function openSession(args: ParsedArgs, env: CliEnvironment): Session {
   const label = path.relative(env.cwd, configPath) || configPath;
   const file = readConfigFile(configPath, args.values.env ?? DEFAULT_ENVIRONMENT, label);
   const projectDir = path.dirname(configPath);
-  const stackName = stackNameOf(file.environmentName);
+  const stackName = apiStackName(file.environmentName);
   return {
     env,
     file,

@@ -14,11 +14,6 @@ export interface TemplateRelease {
   readonly canaryPercent: Readonly<Partial<Record<StageName, number>>>;
 }
 
-/** The stack `bin/app.ts` creates for a deployment environment. */
-export function stackNameOf(environmentName: string): string {
-  return `ServerlessApi-${environmentName}`;
-}
-
 /** The construct path of a function's `AWS::Lambda::Function`, as the `aws:cdk:path` metadata names it. */
 export function functionConstructPath(stackName: string, fn: FunctionName): string {
   return `${stackName}/${pascalCase(fn)}/Resource/Resource`;
