@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 
 /** `requestContext.identity` of a proxy event, for a method without authorization or API key. */
 export type RequestIdentity = {
@@ -129,6 +129,21 @@ export function newRequestId(): string {
  */
 export function newExtendedRequestId(): string {
   return randomBytes(11).toString('base64');
+}
+
+// one system call fills many ids' worth of random bytes, as randomUUID does: a call per id costs more than the rest of
+// the gateway's work on a request
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function randomBytes(size: number): Buffer {
+  if (poolOffset + size > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + size));
+  poolOffset += size;
+  return bytes;
 }
 
 /** An X-Ray trace header: `Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=<0|1>`. */

@@ -1,5 +1,5 @@
 import type { ApiDefinition, ApiStage, GatewayRequest, GatewayResponse, LambdaInvoker } from '../model';
-import type { LogValue } from './access-log';
+import type { LogValue, LogVariables } from './access-log';
 import { renderAccessLog } from './access-log';
 import { chooseDeployment } from './canary';
 import type { RequestContext, TraceHeader } from './context';
@@ -101,7 +101,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     const response = { statusCode: rendered.statusCode, headers, body: rendered.body };
     const format = exchange.stage?.accessLogFormat;
     if (exchange.stage === undefined || format === undefined) return response;
-    const variables = logVariables(exchange, response, error, now());
+    const variables = logVariables({
+      exchange,
+      statusCode: response.statusCode,
+      responseLength: response.body.length,
+      error,
+      finishedAt: now(),
+    });
     return {
       ...response,
       accessLogLine: renderAccessLog(format, variables),
@@ -272,49 +278,77 @@ function internalError(exchange: Exchange): GatewayResponse {
   };
 }
 
-/** The `$context` variables an access-log line may print. */
-function logVariables(
-  exchange: Exchange,
-  response: { statusCode: number; body: Buffer },
-  error: GatewayError | undefined,
-  finishedAt: number,
-): Map<string, LogValue> {
-  const context = exchange.requestContext;
-  const report = exchange.report;
-  const variables = new Map<string, LogValue>();
-  if (context !== undefined) {
-    const { identity, ...scalars } = context;
-    for (const [name, value] of Object.entries<LogValue>(scalars)) {
-      variables.set(name, value);
-    }
-    for (const [name, value] of Object.entries<LogValue>(identity)) {
-      variables.set(`identity.${name}`, value);
-    }
-  }
-  const entries: [string, LogValue][] = [
-    ['requestId', exchange.requestId],
-    ['extendedRequestId', exchange.extendedRequestId],
-    ['awsEndpointRequestId', report.requestId],
-    ['isCanaryRequest', exchange.isCanaryRequest],
-    ['status', response.statusCode],
-    ['responseLength', response.body.length],
-    ['responseLatency', Math.max(0, finishedAt - exchange.started)],
-    ['integrationStatus', report.status],
-    ['integrationLatency', report.latency],
-    ['integrationErrorMessage', report.errorMessage],
-    ['integration.status', report.functionStatus],
-    ['integration.integrationStatus', report.status],
-    ['integration.latency', report.latency],
-    ['integration.requestId', report.requestId],
-    ['integration.error', report.errorMessage],
-    ['error.message', error?.message],
-    ['error.messageString', error && messageString(error)],
-    ['error.responseType', error?.type === 'STAGE_NOT_FOUND' ? undefined : error?.type],
-    ['error.validationErrorString', error?.validationErrorString],
-    ['xrayTraceId', exchange.stage?.tracingEnabled === true ? exchange.trace?.root : undefined],
-  ];
-  for (const [name, value] of entries) {
-    variables.set(name, value);
-  }
-  return variables;
+/** What an access-log line is rendered from, once the response is known. */
+interface LogState {
+  readonly exchange: Exchange;
+  readonly statusCode: number;
+  readonly responseLength: number;
+  readonly error: GatewayError | undefined;
+  readonly finishedAt: number;
+}
+
+const IDENTITY_FIELDS = [
+  'accessKey',
+  'accountId',
+  'caller',
+  'cognitoAuthenticationProvider',
+  'cognitoAuthenticationType',
+  'cognitoIdentityId',
+  'cognitoIdentityPoolId',
+  'principalOrgId',
+  'sourceIp',
+  'user',
+  'userAgent',
+  'userArn',
+] as const;
+
+/** The `$context` variables an access-log line may print, each read from the request's state when used. */
+const LOG_VARIABLES: ReadonlyMap<string, (state: LogState) => LogValue> = new Map<
+  string,
+  (state: LogState) => LogValue
+>([
+  ['accountId', ({ exchange }) => exchange.requestContext?.accountId],
+  ['apiId', ({ exchange }) => exchange.requestContext?.apiId],
+  ['awsEndpointRequestId', ({ exchange }) => exchange.report.requestId],
+  ['deploymentId', ({ exchange }) => exchange.requestContext?.deploymentId],
+  ['domainName', ({ exchange }) => exchange.requestContext?.domainName],
+  ['domainPrefix', ({ exchange }) => exchange.requestContext?.domainPrefix],
+  ['error.message', ({ error }) => error?.message],
+  ['error.messageString', ({ error }) => error && messageString(error)],
+  ['error.responseType', ({ error }) => (error?.type === 'STAGE_NOT_FOUND' ? undefined : error?.type)],
+  ['error.validationErrorString', ({ error }) => error?.validationErrorString],
+  ['extendedRequestId', ({ exchange }) => exchange.extendedRequestId],
+  ['httpMethod', ({ exchange }) => exchange.requestContext?.httpMethod],
+  ['integration.error', ({ exchange }) => exchange.report.errorMessage],
+  ['integration.integrationStatus', ({ exchange }) => exchange.report.status],
+  ['integration.latency', ({ exchange }) => exchange.report.latency],
+  ['integration.requestId', ({ exchange }) => exchange.report.requestId],
+  ['integration.status', ({ exchange }) => exchange.report.functionStatus],
+  ['integrationErrorMessage', ({ exchange }) => exchange.report.errorMessage],
+  ['integrationLatency', ({ exchange }) => exchange.report.latency],
+  ['integrationStatus', ({ exchange }) => exchange.report.status],
+  ['isCanaryRequest', ({ exchange }) => exchange.isCanaryRequest],
+  ['path', ({ exchange }) => exchange.requestContext?.path],
+  ['protocol', ({ exchange }) => exchange.requestContext?.protocol],
+  ['requestId', ({ exchange }) => exchange.requestId],
+  ['requestTime', ({ exchange }) => exchange.requestContext?.requestTime],
+  ['requestTimeEpoch', ({ exchange }) => exchange.requestContext?.requestTimeEpoch],
+  ['resourceId', ({ exchange }) => exchange.requestContext?.resourceId],
+  ['resourcePath', ({ exchange }) => exchange.requestContext?.resourcePath],
+  ['responseLatency', ({ exchange, finishedAt }) => Math.max(0, finishedAt - exchange.started)],
+  ['responseLength', ({ responseLength }) => responseLength],
+  ['stage', ({ exchange }) => exchange.requestContext?.stage],
+  ['status', ({ statusCode }) => statusCode],
+  ['xrayTraceId', ({ exchange }) => (exchange.stage?.tracingEnabled === true ? exchange.trace?.root : undefined)],
+  ...IDENTITY_FIELDS.map((field): [string, (state: LogState) => LogValue] => [
+    `identity.${field}`,
+    ({ exchange }) => exchange.requestContext?.identity[field],
+  ]),
+]);
+
+function logVariables(state: LogState): LogVariables {
+  return {
+    has: (name) => LOG_VARIABLES.has(name),
+    get: (name) => LOG_VARIABLES.get(name)?.(state),
+  };
 }
