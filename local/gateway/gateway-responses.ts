@@ -185,6 +185,18 @@ export function gatewayError(type: GatewayErrorType, options: GatewayErrorOption
   };
 }
 
+/** A 500 for a configuration the gateway cannot follow, logged as API Gateway's execution log says it. */
+export function configurationError(problem: string): GatewayError {
+  return gatewayError('API_CONFIGURATION_ERROR', {
+    detail: `Execution failed due to configuration error: ${problem}`,
+  });
+}
+
+/** The message of something thrown. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Whether a value is a {@link GatewayError}. */
 export function isGatewayError(value: unknown): value is GatewayError {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'gateway-error';

@@ -12,14 +12,14 @@ import { isBinaryMediaType, mediaType } from './media-types';
 import type { MappingRequest } from './mock';
 import { runMock } from './mock';
 import { buildProxyEvent, integrationHeaders } from './proxy-event';
-import type { HeaderLines } from './request';
+import type { HeaderLines, QueryParameters } from './request';
 import { headerValue, parseQuery, parseTarget } from './request';
 import { templateParams } from './request-template';
 import { withGatewayHeaders } from './response-headers';
 import type { RouteMatch } from './router';
 import { matchRoute, requestPath, resolveStage } from './router';
 import { createThrottle } from './throttle';
-import { createBodyValidator, missingRequiredParameters } from './validation';
+import { createRequestValidation } from './validation';
 import { createTemplateContext } from './vtl';
 
 export { mulberry32 } from './canary';
@@ -85,7 +85,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const throttle = createThrottle(now);
-  const bodyValidator = createBodyValidator(api);
+  const validation = createRequestValidation(api);
 
   const finish = (exchange: Exchange, answer: Answer, traced: boolean, request: GatewayRequest): GatewayResponse => {
     const error = isGatewayError(answer) ? answer : undefined;
@@ -157,87 +157,32 @@ export function createGateway(options: GatewayOptions): Gateway {
     const headers = integrationHeaders(request.headers, { sourceIp: request.sourceIp, trace: trace.value, host });
     const contentType = headerValue(request.headers, 'content-type');
     const accept = headerValue(request.headers, 'accept');
-    const invalid = validate(route, { query, headers: request.headers, contentType, body: request.body });
+    const invalid = validation.validate(route.method, {
+      query,
+      headers: request.headers,
+      pathParameters: route.pathParameters,
+      contentType,
+      body: request.body,
+    });
     if (invalid !== undefined) return respond(invalid);
 
-    const integration = route.method.integration;
-    const call = {
+    const { answer, report, traced } = await integrate({
       api,
       invoker,
-      stage: stage.name,
-      method: route.method,
-      stageVariables: deployment.stageVariables,
       now,
-    };
-    const mapping = (): MappingRequest => ({
-      integration,
+      request,
+      route,
+      stage,
+      stageVariables: deployment.stageVariables,
+      requestContext,
+      path,
+      query,
+      headers,
       contentType,
       accept,
-      body: request.body,
-      context: createTemplateContext(requestContext),
-      stageVariables: deployment.stageVariables,
-      params: templateParams(route.pathParameters, query, headers),
     });
-    switch (integration.type) {
-      case 'AWS_PROXY': {
-        const event = buildProxyEvent({
-          resourcePath: route.resource.path,
-          path,
-          httpMethod: request.method,
-          headers,
-          query,
-          pathParameters: route.pathParameters,
-          stageVariables: deployment.stageVariables,
-          requestContext,
-          body: request.body,
-          binary: isBinaryMediaType(mediaType(contentType), api.binaryMediaTypes),
-        });
-        const answer = await runLambdaProxy(call, event, isBinaryMediaType(mediaType(accept), api.binaryMediaTypes));
-        exchange.report = answer.report;
-        return respond(answer.response, true);
-      }
-      case 'AWS': {
-        const answer = await runLambdaCustom(call, mapping());
-        exchange.report = answer.report;
-        return respond(answer.response, true);
-      }
-      case 'MOCK': {
-        const { response, integrationStatus } = runMock(mapping());
-        exchange.report = { status: integrationStatus };
-        return respond(response);
-      }
-      default:
-        return respond(
-          gatewayError('API_CONFIGURATION_ERROR', {
-            detail: `Execution failed: ${integration.type} integrations are not served locally`,
-          }),
-        );
-    }
-  };
-
-  const validate = (
-    route: RouteMatch,
-    request: {
-      query: ReturnType<typeof parseQuery>;
-      headers: HeaderLines;
-      contentType: string | undefined;
-      body: Buffer;
-    },
-  ): GatewayError | undefined => {
-    const validatorId = route.method.requestValidatorId;
-    const validator = validatorId === undefined ? undefined : api.validators.get(validatorId);
-    if (validator === undefined) return undefined;
-    if (validator.validateRequestParameters) {
-      const missing = missingRequiredParameters(route.method, { ...request, pathParameters: route.pathParameters });
-      if (missing.length > 0) {
-        return gatewayError('BAD_REQUEST_PARAMETERS', {
-          message: `Missing required request parameters: [${missing.join(', ')}]`,
-        });
-      }
-    }
-    return validator.validateRequestBody
-      ? bodyValidator.validate(route.method, request.contentType, request.body)
-      : undefined;
+    exchange.report = report;
+    return respond(answer, traced);
   };
 
   return {
@@ -251,9 +196,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       try {
         return await serve(request, exchange);
       } catch (error) {
-        options.log?.(
-          `${exchange.requestId} internal error of the local gateway: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
+        const trace = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        options.log?.(`${exchange.requestId} internal error of the local gateway: ${trace}`);
         return internalError(exchange);
       }
     },
@@ -263,6 +207,81 @@ export function createGateway(options: GatewayOptions): Gateway {
 /** A 204 or 304 response cannot carry a body (HTTP would read it as the start of the next response). */
 function withoutBodyIfForbidden<T extends { statusCode: number; body: Buffer }>(answer: T): T {
   return answer.statusCode === 204 || answer.statusCode === 304 ? { ...answer, body: Buffer.alloc(0) } : answer;
+}
+
+/** Everything an integration may read of a request that passed routing, throttling and validation. */
+interface IntegrationInput {
+  readonly api: ApiDefinition;
+  readonly invoker: LambdaInvoker;
+  readonly now: () => number;
+  readonly request: GatewayRequest;
+  readonly route: RouteMatch;
+  readonly stage: ApiStage;
+  readonly stageVariables: Readonly<Record<string, string>>;
+  readonly requestContext: RequestContext;
+  /** The path after the stage. */
+  readonly path: string;
+  readonly query: QueryParameters;
+  /** The headers as they reach an integration. */
+  readonly headers: HeaderLines;
+  readonly contentType: string | undefined;
+  readonly accept: string | undefined;
+}
+
+/** Runs the method's integration; `traced` says whether a success carries the `X-Amzn-Trace-Id` header. */
+async function integrate(
+  input: IntegrationInput,
+): Promise<{ answer: Answer; report: IntegrationReport; traced: boolean }> {
+  const { api, route, request } = input;
+  const integration = route.method.integration;
+  const call = {
+    api,
+    invoker: input.invoker,
+    stage: input.stage.name,
+    method: route.method,
+    stageVariables: input.stageVariables,
+    now: input.now,
+  };
+  const mapping = (): MappingRequest => ({
+    integration,
+    contentType: input.contentType,
+    accept: input.accept,
+    body: request.body,
+    context: createTemplateContext(input.requestContext),
+    stageVariables: input.stageVariables,
+    params: templateParams(route.pathParameters, input.query, input.headers),
+  });
+  switch (integration.type) {
+    case 'AWS_PROXY': {
+      const event = buildProxyEvent({
+        resourcePath: route.resource.path,
+        path: input.path,
+        httpMethod: request.method,
+        headers: input.headers,
+        query: input.query,
+        pathParameters: route.pathParameters,
+        stageVariables: input.stageVariables,
+        requestContext: input.requestContext,
+        body: request.body,
+        binary: isBinaryMediaType(mediaType(input.contentType), api.binaryMediaTypes),
+      });
+      const binaryAccepted = isBinaryMediaType(mediaType(input.accept), api.binaryMediaTypes);
+      const { response, report } = await runLambdaProxy(call, event, binaryAccepted);
+      return { answer: response, report, traced: true };
+    }
+    case 'AWS': {
+      const { response, report } = await runLambdaCustom(call, mapping());
+      return { answer: response, report, traced: true };
+    }
+    case 'MOCK': {
+      const { response, integrationStatus } = runMock(mapping());
+      return { answer: response, report: { status: integrationStatus }, traced: false };
+    }
+    default: {
+      const detail = `Execution failed: ${integration.type} integrations are not served locally`;
+      return { answer: gatewayError('API_CONFIGURATION_ERROR', { detail }), report: {}, traced: false };
+    }
+  }
 }
 
 /** The answer when the gateway itself fails: built from constants, so that it cannot fail in turn. */

@@ -1,13 +1,13 @@
 import type { IntegrationResponse } from '../model';
 import type { GatewayError } from './gateway-responses';
-import { gatewayError } from './gateway-responses';
+import { configurationError, describe } from './gateway-responses';
 import { evaluateJsonPath } from './jsonpath';
 import { mediaType } from './media-types';
 import type { HeaderLines } from './request';
 import { headerValue } from './request';
 import { isFinalStatus, isValidHeaderName, isValidHeaderValue } from './response-headers';
 import type { TemplateScope } from './vtl';
-import { asText, renderTemplate, TemplateError } from './vtl';
+import { asText, renderTemplate } from './vtl';
 
 /** What a non-proxy integration (MOCK, or Lambda without proxy) returned, before the integration responses. */
 export interface IntegrationOutput {
@@ -89,7 +89,7 @@ export function applyIntegrationResponse(
     try {
       body = renderTemplate(selected.template, { ...scope, body: output.body });
     } catch (error) {
-      return configurationError(error instanceof TemplateError ? error.message : String(error));
+      return configurationError(describe(error));
     }
   }
 
@@ -159,8 +159,4 @@ function textOf(value: unknown): string | undefined {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
     ? String(value)
     : undefined;
-}
-
-function configurationError(detail: string): GatewayError {
-  return gatewayError('API_CONFIGURATION_ERROR', { detail: `Execution failed due to configuration error: ${detail}` });
 }

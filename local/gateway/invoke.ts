@@ -41,7 +41,8 @@ export function executeApiArn(
   resourcePath: string,
 ): string {
   const { partition, region, accountId } = environment;
-  return `arn:${partition}:execute-api:${region}:${accountId}:${apiId}/${stage}/${httpMethod}/${resourcePath.replace(/^\//, '')}`;
+  const path = resourcePath.replace(/^\//, '');
+  return `arn:${partition}:execute-api:${region}:${accountId}:${apiId}/${stage}/${httpMethod}/${path}`;
 }
 
 /** How an invocation ended, as the gateway sees it. */

@@ -1,6 +1,6 @@
 import type { ApiDefinition, ApiMethod, LambdaInvoker } from '../model';
 import type { GatewayError } from './gateway-responses';
-import { gatewayError, isGatewayError } from './gateway-responses';
+import { configurationError, describe, gatewayError, isGatewayError } from './gateway-responses';
 import type { IntegrationOutput, MappedResponse } from './integration-response';
 import { applyIntegrationResponse, selectIntegrationResponse } from './integration-response';
 import type { InvocationResult } from './invoke';
@@ -67,10 +67,12 @@ export async function runLambdaProxy(
 ): Promise<LambdaAnswer> {
   const integration = call.method.integration;
   if ((integration.httpMethod ?? '').toUpperCase() !== 'POST') {
+    // recorded as a 500, not the 504 of the INTEGRATION_FAILURE gateway response
+    const problem = `AWS_PROXY integrations must use POST, not ${integration.httpMethod ?? 'none'}`;
     return failed(
       gatewayError('INTEGRATION_FAILURE', {
         statusCode: 500,
-        detail: `Execution failed due to configuration error: AWS_PROXY integrations must use POST, not ${integration.httpMethod ?? 'none'}`,
+        detail: `Execution failed due to configuration error: ${problem}`,
       }),
     );
   }
@@ -148,10 +150,7 @@ export async function runLambdaCustom(call: LambdaCall, request: MappingRequest)
   const integrationResponse = selectIntegrationResponse(request.integration.integrationResponses, output.selector);
   if (integrationResponse === undefined) {
     return {
-      response: gatewayError('API_CONFIGURATION_ERROR', {
-        detail:
-          'Execution failed due to configuration error: No match for output mapping and no default output mapping configured',
-      }),
+      response: configurationError('No match for output mapping and no default output mapping configured'),
       report,
     };
   }
@@ -161,22 +160,19 @@ export async function runLambdaCustom(call: LambdaCall, request: MappingRequest)
 /** The function the integration URI names, stage variables substituted. */
 function resolveFunction(call: LambdaCall): string | GatewayError {
   const uri = call.method.integration.uri;
-  if (uri === undefined) {
-    return gatewayError('API_CONFIGURATION_ERROR', {
-      detail: 'Execution failed due to configuration error: no integration URI',
-    });
-  }
+  if (uri === undefined) return configurationError('no integration URI');
   const substituted = substituteStageVariables(uri, call.stageVariables);
   if ('undefinedVariable' in substituted) {
-    return gatewayError('API_CONFIGURATION_ERROR', {
-      detail: `Execution failed due to configuration error: the integration URI uses stage variable ${substituted.undefinedVariable}, which stage ${call.stage} does not define`,
-    });
+    const name = substituted.undefinedVariable;
+    return configurationError(
+      `the integration URI uses stage variable ${name}, which stage ${call.stage} does not define`,
+    );
   }
   const functionArn = functionOfUri(substituted.uri);
   if (functionArn === undefined) {
-    return gatewayError('API_CONFIGURATION_ERROR', {
-      detail: `Execution failed due to configuration error: ${substituted.uri} does not invoke a Lambda function, the only AWS integration served locally`,
-    });
+    return configurationError(
+      `${substituted.uri} does not invoke a Lambda function, the only AWS integration served locally`,
+    );
   }
   return functionArn;
 }
@@ -209,7 +205,9 @@ function unsuccessful(result: Exclude<InvocationResult, { kind: 'success' }>, la
       return {
         response: gatewayError('DEFAULT_5XX', {
           statusCode: 502,
-          detail: `Lambda execution failed with status 200 due to customer function error: ${result.errorMessage}. Lambda request id: ${result.requestId}`,
+          detail:
+            'Lambda execution failed with status 200 due to customer function error: ' +
+            `${result.errorMessage}. Lambda request id: ${result.requestId}`,
         }),
         report: { status: 200, latency, requestId: result.requestId, errorMessage: result.errorMessage },
       };
@@ -231,7 +229,7 @@ function unsuccessful(result: Exclude<InvocationResult, { kind: 'success' }>, la
     case 'invoker-failed':
       return {
         response: gatewayError('DEFAULT_5XX', {
-          detail: `Execution failed: the local Lambda service failed: ${result.error instanceof Error ? result.error.message : String(result.error)}`,
+          detail: `Execution failed: the local Lambda service failed: ${describe(result.error)}`,
         }),
         report: { latency },
       };

@@ -1,11 +1,11 @@
 import type { Integration } from '../model';
 import type { GatewayError } from './gateway-responses';
-import { gatewayError, isGatewayError } from './gateway-responses';
+import { configurationError, describe, isGatewayError } from './gateway-responses';
 import type { MappedResponse } from './integration-response';
 import { applyIntegrationResponse, selectIntegrationResponse } from './integration-response';
 import { selectRequestTemplate } from './request-template';
 import type { TemplateContext, TemplateParams } from './vtl';
-import { renderTemplate, TemplateError } from './vtl';
+import { renderTemplate } from './vtl';
 
 /** What a non-proxy integration works from. */
 export interface MappingRequest {
@@ -43,7 +43,7 @@ export function runMock(request: MappingRequest): MockResult {
         ? renderTemplate(mapping.template, { ...scope, body: request.body.toString('utf8') })
         : request.body.toString('utf8');
   } catch (error) {
-    return { response: configurationError(error instanceof TemplateError ? error.message : String(error)) };
+    return { response: configurationError(describe(error)) };
   }
 
   const status = mockStatus(rendered);
@@ -90,8 +90,4 @@ export function mockStatus(rendered: string): number | undefined {
       object === undefined ? undefined : /(?:^|,)\s*(["']?)statusCode\1\s*:\s*(\d+)\s*(?:,|$)/.exec(object);
     return status?.[2] === undefined ? undefined : Number(status[2]);
   }
-}
-
-function configurationError(detail: string): GatewayError {
-  return gatewayError('API_CONFIGURATION_ERROR', { detail: `Execution failed due to configuration error: ${detail}` });
 }

@@ -7,6 +7,44 @@ import { mediaType } from './media-types';
 import type { HeaderLines, QueryParameters } from './request';
 import { headerValue } from './request';
 
+/** Validates requests as a method's request validator says: required parameters first, then the body. */
+export interface RequestValidation {
+  /**
+   * @returns a 400 (missing parameters, invalid body), a 500 (a model that cannot be used), or `undefined` when the
+   * method has no validator or the request passes
+   */
+  validate(method: ApiMethod, request: RequestParts & BodyParts): GatewayError | undefined;
+}
+
+/** The body of a request and its `Content-Type`. */
+export interface BodyParts {
+  readonly contentType: string | undefined;
+  readonly body: Buffer;
+}
+
+/** The request validation of an API: its validators, its models (each compiled once). */
+export function createRequestValidation(api: ApiDefinition): RequestValidation {
+  const bodyValidator = createBodyValidator(api);
+  return {
+    validate(method, request) {
+      const validator =
+        method.requestValidatorId === undefined ? undefined : api.validators.get(method.requestValidatorId);
+      if (validator === undefined) return undefined;
+      if (validator.validateRequestParameters) {
+        const missing = missingRequiredParameters(method, request);
+        if (missing.length > 0) {
+          return gatewayError('BAD_REQUEST_PARAMETERS', {
+            message: `Missing required request parameters: [${missing.join(', ')}]`,
+          });
+        }
+      }
+      return validator.validateRequestBody
+        ? bodyValidator.validate(method, request.contentType, request.body)
+        : undefined;
+    },
+  };
+}
+
 /** The parts of a request its required parameters are looked up in. */
 export interface RequestParts {
   readonly query: QueryParameters;

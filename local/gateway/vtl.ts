@@ -137,7 +137,10 @@ export function asText(value: unknown): string {
 
 /** `$util`, as API Gateway documents it. */
 const UTIL = {
-  /** Java's `StringEscapeUtils.escapeJavaScript`: quotes, backslash, `/` and control characters escaped, non-ASCII as `\uXXXX`. */
+  /**
+   * Java's `StringEscapeUtils.escapeJavaScript`: quotes, backslash, `/` and control characters escaped, non-ASCII
+   * as `\uXXXX`.
+   */
   escapeJavaScript(value: unknown): string {
     return asText(value).replace(/[\u0000-\u001f'"\\/\u007f-\uffff]/g, (char) => {
       const simple: Record<string, string> = {

@@ -12,14 +12,19 @@ import type {
   RequestValidator,
 } from '../../../local/model';
 
+/** The local environment of every fixture API. */
 export const ENVIRONMENT: LocalEnvironment = {
   accountId: '123456789012',
   region: 'us-east-1',
   partition: 'aws',
   urlSuffix: 'amazonaws.com',
 };
+/** The REST API id of every fixture API. */
 export const API_ID = 'a1b2c3d4e5';
+/** The function fixture integrations invoke, unqualified. */
 export const HELLO_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:ServerlessApi-HelloAD23A60E-abc123';
+/** The start of every Lambda integration URI, before the function ARN. */
+export const FUNCTIONS_PATH = 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions';
 /** A fixed arrival time: 21 Nov 2026, 10:00:00 UTC. */
 export const RECEIVED_AT = Date.UTC(2026, 10, 21, 10, 0, 0);
 
@@ -28,7 +33,7 @@ export function proxyIntegration(overrides: Partial<Integration> = {}): Integrat
   return {
     type: 'AWS_PROXY',
     httpMethod: 'POST',
-    uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${HELLO_ARN}:\${stageVariables.lambdaAlias}/invocations`,
+    uri: `${FUNCTIONS_PATH}/${HELLO_ARN}:\${stageVariables.lambdaAlias}/invocations`,
     requestTemplates: {},
     passthroughBehavior: 'WHEN_NO_MATCH',
     requestParameters: {},
