@@ -36,6 +36,9 @@ const INTERNAL_ERROR = jsonError(500, '{"message": "Internal server error"}', 'I
 const TOO_LARGE = jsonError(413, '{"message":"Request Too Long"}', 'RequestTooLargeException');
 const NOT_READY = jsonError(503, '{"message":"Service Unavailable"}', 'ServiceUnavailableException');
 
+/** How long a connection refused for its body size stays half-open so the client can read the 413. */
+const LINGER_MS = 1_000;
+
 /** How long {@link LocalServer.close} lets requests in flight finish before cutting their connections. */
 const CLOSE_GRACE_MS = 5_000;
 
@@ -135,11 +138,6 @@ export class LocalServer {
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const receivedAt = Date.now();
     const started = process.hrtime.bigint();
-    if (this.declaresTooLarge(req)) {
-      // refused before a byte of the body is read
-      this.refuseBody(req, res);
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -170,6 +168,12 @@ export class LocalServer {
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', () => req.socket.destroy());
+    if (this.declaresTooLarge(req)) {
+      // refused before a byte of the body is read
+      req.off('data', onData);
+      req.off('end', onEnd);
+      this.refuseBody(req, res);
+    }
   }
 
   private async answer(request: GatewayRequest, res: http.ServerResponse, started: bigint): Promise<void> {
@@ -209,9 +213,17 @@ export class LocalServer {
   }
 
   private refuseBody(req: http.IncomingMessage, res: http.ServerResponse): void {
+    // the rest of the body is never read, so the connection cannot carry another request
     req.pause();
-    // the rest of the body is never read: the connection cannot carry another request
     res.shouldKeepAlive = false;
+    const socket = req.socket;
+    // Node destroys a closing connection as soon as the answer is written; with the client's unread body still
+    // queued, the kernel then resets the connection and a client busy sending may lose the answer. Half-close
+    // instead and give the client a moment to read the 413 (a lingering close).
+    socket.destroySoon = () => {
+      socket.end();
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    };
     void write(res, TOO_LARGE).catch(() => res.destroy());
   }
 

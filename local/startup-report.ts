@@ -5,6 +5,8 @@ export interface ApiReport {
   readonly api: ApiDefinition;
   readonly unsupported: readonly Unsupported[];
   readonly warnings: readonly string[];
+  /** Resource types ignored on purpose because they change no answer, with how many of each. */
+  readonly ignored?: ReadonlyMap<string, number>;
 }
 
 /** One method of the API. */
@@ -53,6 +55,10 @@ export function describeApi(report: ApiReport, baseUrl: string): string[] {
         `  ${stage.name} canary ${stage.canary.percentTraffic}%: ${formatTargets(stageTargets(api, variables))}`,
       );
     }
+  }
+  if (report.ignored !== undefined && report.ignored.size > 0) {
+    const counted = [...report.ignored].map(([type, count]) => (count > 1 ? `${type} ×${count}` : type));
+    lines.push(`ignored (they change no answer): ${counted.join(', ')}`);
   }
   if (report.unsupported.length > 0) {
     lines.push('not served (ignored):');
@@ -138,7 +144,11 @@ export function stageTargets(api: ApiDefinition, variables: ApiStage['variables'
     resource.children.forEach(visit);
   };
   visit(api.root);
-  return [...seen.values()];
+  // in the template's order of functions, whatever the order of routes
+  const order = new Map(api.functions.map((f, i) => [functionLabel(f, api.stackName), i]));
+  return [...seen.values()].sort(
+    (a, b) => (order.get(a.function) ?? order.size) - (order.get(b.function) ?? order.size),
+  );
 }
 
 /** `hello` for a function at `ServerlessApi-default/Hello/Resource`: what the project calls it in its config. */

@@ -185,6 +185,25 @@ describe('describeApi', () => {
     ]);
   });
 
+  test('counts the resource types ignored because they change no answer', () => {
+    // WHEN
+    const lines = describeApi(
+      {
+        api: api(hello, faq),
+        unsupported: [],
+        warnings: [],
+        ignored: new Map([
+          ['AWS::IAM::Role', 3],
+          ['AWS::ApiGateway::Account', 1],
+        ]),
+      },
+      'http://127.0.0.1:3000',
+    );
+
+    // THEN
+    expect(lines.at(-1)).toBe('ignored (they change no answer): AWS::IAM::Role ×3, AWS::ApiGateway::Account');
+  });
+
   test('says an alias on a version missing locally answers 500, and names a missing alias', () => {
     // GIVEN
     const pinnedAway = fn('Hello', { beta: 2, v1: 7 }, [1, 2]);

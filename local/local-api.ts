@@ -1,0 +1,218 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { IGNORED_RESOURCE_TYPES, loadApi, readCloudAssembly, selectStack } from './assembly';
+import type { LoadedApi } from './assembly';
+import { createLambdaService } from './functions';
+import type { LambdaService } from './functions';
+import { createGateway } from './gateway';
+import type { GatewayRequest, GatewayResponse } from './model';
+import { LocalServer } from './server';
+import { synthesize } from './synth';
+
+export interface LocalApiOptions {
+  /** The CDK project: synthesized on start and on every reload, unless {@link assemblyDir} is given. */
+  readonly projectDir: string;
+  /** Serve this cloud assembly as it is (a reload reads it again) instead of synthesizing the project. */
+  readonly assemblyDir?: string;
+  /**
+   * The stack to serve.
+   *
+   * @default - the assembly's only stack with a REST API
+   */
+  readonly stackName?: string;
+  /** The local version store, relative to {@link projectDir} unless absolute. */
+  readonly storeDir: string;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /**
+   * 0 picks any free port.
+   *
+   * @default 3000
+   */
+  readonly port?: number;
+  /**
+   * Drives the canary's choice, a number in [0, 1) per request.
+   *
+   * @default Math.random
+   */
+  readonly random?: () => number;
+  /** Receives what the functions print (their console output), one line at a time. */
+  readonly log?: (line: string) => void;
+  /** Receives the gateway's execution-log line for each request it or its integration fails (why it failed). */
+  readonly executionLog?: (line: string) => void;
+  /** Called once per answered request. */
+  readonly onResponse?: (request: GatewayRequest, response: GatewayResponse, latencyMs: number) => void;
+  /** Called with anything thrown while answering a request (the client got a 500). */
+  readonly onError?: (error: unknown) => void;
+  /** Called when a phase of start or reload begins, e.g. `synthesizing`, for progress output. */
+  readonly onPhase?: (phase: 'synthesizing' | 'loading') => void;
+}
+
+/** One loaded generation of the API: what it was loaded from and what runs it. */
+interface Generation {
+  readonly loaded: LoadedApi;
+  /** Resource types of the stack ignored on purpose (no effect on answers), with how many of each. */
+  readonly ignored: ReadonlyMap<string, number>;
+  readonly service: LambdaService;
+  /** The assembly folder this run synthesized, removed once the generation is replaced; absent for `--assembly`. */
+  readonly synthDir?: string;
+}
+
+/**
+ * The local API: the server, and the current generation of the loaded API (gateway and Lambda service).
+ * {@link reload} builds a new generation while the current one keeps answering, then swaps.
+ */
+export class LocalApi {
+  /**
+   * Binds the port first (so a taken port fails at once), then synthesizes and loads the API.
+   *
+   * @throws LocalApiError for a taken port, a failed synth ({@link SynthError}) or an assembly it cannot serve
+   */
+  static async start(options: LocalApiOptions): Promise<LocalApi> {
+    const server = new LocalServer({
+      onResponse: options.onResponse,
+      onError: (error) => options.onError?.(error),
+    });
+    const address = await server.listen(options.host ?? '127.0.0.1', options.port ?? 3000);
+    try {
+      const api = new LocalApi(options, server, address.port);
+      const generation = await api.build();
+      await api.install(generation);
+      return api;
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+  }
+
+  private current: Generation | undefined;
+  private reloading: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly abort = new AbortController();
+
+  private constructor(
+    private readonly options: LocalApiOptions,
+    private readonly server: LocalServer,
+    /** The port actually bound (the real one when 0 was asked for). */
+    readonly port: number,
+  ) {}
+
+  /** `http://<host>:<port>`, with IPv6 hosts bracketed. */
+  get url(): string {
+    const host = this.options.host ?? '127.0.0.1';
+    return `http://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
+  }
+
+  /** What is being served now. */
+  get loaded(): LoadedApi {
+    return this.current!.loaded;
+  }
+
+  /** Resource types of the served stack ignored on purpose (they change no answer), with how many of each. */
+  get ignored(): ReadonlyMap<string, number> {
+    return this.current!.ignored;
+  }
+
+  /**
+   * Synthesizes again (or re-reads the given assembly), loads the API (publishing changed bundles as new local
+   * versions) and swaps it in; requests in flight finish on the old one. Reloads run one at a time.
+   *
+   * @returns the API served before and after
+   * @throws what synth or load threw; the old API keeps answering
+   */
+  reload(): Promise<{ before: LoadedApi; after: LoadedApi }> {
+    const run = this.reloading.then(async () => {
+      const before = this.loaded;
+      const generation = await this.build();
+      await this.install(generation);
+      return { before, after: generation.loaded };
+    });
+    this.reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stops the server (requests in flight finish), then the functions' workers. */
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    this.abort.abort();
+    await this.reloading;
+    await this.server.close();
+    const last = this.current;
+    this.current = undefined;
+    if (last !== undefined) {
+      await retire(last);
+    }
+  }
+
+  private async build(): Promise<Generation> {
+    const { options } = this;
+    const storeDir = path.resolve(options.projectDir, options.storeDir);
+    let synthDir: string | undefined;
+    let assemblyDir = options.assemblyDir === undefined ? undefined : path.resolve(options.assemblyDir);
+    if (assemblyDir === undefined) {
+      fs.mkdirSync(storeDir, { recursive: true });
+      // a fresh folder per synth: the one being served stays intact until it is replaced
+      synthDir = fs.mkdtempSync(path.join(storeDir, 'cdk.out-'));
+      assemblyDir = synthDir;
+      options.onPhase?.('synthesizing');
+    }
+    try {
+      if (synthDir !== undefined) {
+        await synthesize({ projectDir: options.projectDir, outDir: synthDir, signal: this.abort.signal });
+      }
+      options.onPhase?.('loading');
+      const loaded = await loadApi({ assemblyDir, stackName: options.stackName, storeDir });
+      const ignored = ignoredResources(assemblyDir, loaded.api.stackName);
+      const service = createLambdaService({ api: loaded.api, log: options.log });
+      return { loaded, ignored, service, synthDir };
+    } catch (error) {
+      removeDir(synthDir);
+      throw error;
+    }
+  }
+
+  private async install(generation: Generation): Promise<void> {
+    if (this.closed) {
+      await retire(generation);
+      return;
+    }
+    const gateway = createGateway({
+      api: generation.loaded.api,
+      invoker: generation.service,
+      random: this.options.random,
+      log: this.options.executionLog,
+    });
+    const previous = this.current;
+    this.current = generation;
+    await this.server.setGateway(gateway);
+    if (previous !== undefined) {
+      await retire(previous);
+    }
+  }
+}
+
+function ignoredResources(assemblyDir: string, stackName: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const { template } = selectStack(readCloudAssembly(assemblyDir), stackName);
+  for (const resource of Object.values(template.Resources)) {
+    // versions are not ignored in effect: the local version store publishes them
+    if (IGNORED_RESOURCE_TYPES.includes(resource.Type) && resource.Type !== 'AWS::Lambda::Version') {
+      counts.set(resource.Type, (counts.get(resource.Type) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+async function retire(generation: Generation): Promise<void> {
+  await generation.service.close();
+  removeDir(generation.synthDir);
+}
+
+function removeDir(dir: string | undefined): void {
+  if (dir !== undefined) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

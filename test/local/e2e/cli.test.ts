@@ -1,0 +1,136 @@
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { AssemblyBuilder, mockIntegration, removeDirectory, temporaryDirectory } from '../support/assembly-builder';
+import { runCli, startCli } from '../support/e2e-cli';
+import { httpRequest } from '../support/e2e-http';
+import { projectAssembly } from '../support/project-assembly';
+
+/** `npm start` as a user runs it: a child process, its output and its exit code. */
+describe('npm start (local/cli.ts)', () => {
+  let store: string;
+
+  beforeEach(() => {
+    store = temporaryDirectory('local-api-cli-store-');
+  });
+
+  afterEach(() => {
+    removeDirectory(store);
+  });
+
+  test('--help prints the usage and exits 0', async () => {
+    const result = await runCli(['--help']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm start -- \[options\]/);
+    expect(result.stdout).toContain('--assembly DIR');
+    expect(result.stdout).toContain('--watch');
+  });
+
+  test('refuses an unknown option in one line with a hint, exit 2', async () => {
+    const result = await runCli(['--prot', '3000']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'error: unknown option --prot',
+      'Run npm start -- --help for the options.',
+    ]);
+  });
+
+  test('stops on a missing assembly with one line, exit 1', async () => {
+    const missing = path.join(store, 'no-such-cdk.out');
+
+    const result = await runCli(['--assembly', missing, '--port', '0', '--store', store]);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: .*no-such-cdk\.out/);
+  });
+
+  test('stops on a stack it cannot serve with one line, exit 1', async () => {
+    // GIVEN: an assembly whose only stack has no REST API
+    const assembly = new AssemblyBuilder('NoApi').write();
+    fs.rmSync(path.join(assembly, 'NoApi.template.json'));
+    fs.writeFileSync(path.join(assembly, 'NoApi.template.json'), JSON.stringify({ Resources: {} }));
+
+    try {
+      // WHEN
+      const result = await runCli(['--assembly', assembly, '--port', '0', '--store', store]);
+
+      // THEN
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: /)]);
+    } finally {
+      removeDirectory(assembly);
+    }
+  });
+
+  test('stops on a taken port with one line, exit 1', async () => {
+    // GIVEN
+    const other = http.createServer();
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const port = (other.address() as AddressInfo).port;
+
+    try {
+      // WHEN
+      const result = await runCli(['--assembly', await projectAssembly(), '--port', String(port), '--store', store]);
+
+      // THEN
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `error: Port ${port} on 127.0.0.1 is in use: stop the other server or pass --port`,
+      );
+    } finally {
+      other.close();
+    }
+  });
+
+  test('serves an assembly on a free port: prints the stack, routes, versions, one line per request; Ctrl+C exits 0', async () => {
+    // GIVEN
+    const cli = startCli(['--assembly', await projectAssembly(), '--port', '0', '--store', store, '--seed', '1']);
+    try {
+      const [, url] = await cli.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+
+      // WHEN
+      const answer = await httpRequest(`${url}/beta/api/hello`);
+      await cli.waitFor(/GET \/beta\/api\/hello 200 [\d.]+ ms beta/);
+
+      // THEN
+      expect(answer.status).toBe(200);
+      expect(cli.stdout).toContain('stack ServerlessApi-default');
+      expect(cli.stdout).toContain(`  GET  ${url}/beta/api/hello`);
+      expect(cli.stdout).toContain(`  GET  ${url}/v1/api/faq/{id}`);
+      expect(cli.stdout).toContain('  beta: hello → beta → version 1, faq → beta → version 1');
+      expect(cli.stdout).toContain('  v1 canary 10%: hello → candidate → version 1, faq → candidate → version 1');
+      expect(cli.stdout).toMatch(/^ignored \(they change no answer\): .*AWS::IAM::Role ×\d/m);
+      expect(await cli.stop('SIGINT')).toBe(0);
+    } finally {
+      await cli.stop('SIGKILL');
+    }
+  });
+
+  test("--access-log prints the stage's access-log line per request", async () => {
+    // GIVEN
+    const assembly = new AssemblyBuilder('Logged')
+      .method('GET', '/ping', { integration: mockIntegration(200, '{"pong":true}') })
+      .stage('dev', { accessLogFormat: '$context.stage $context.httpMethod $context.resourcePath $context.status' })
+      .write();
+    const cli = startCli(['--assembly', assembly, '--port', '0', '--store', store, '--access-log']);
+    try {
+      const [, url] = await cli.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+
+      // WHEN
+      await httpRequest(`${url}/dev/ping`);
+
+      // THEN
+      await cli.waitFor(/^dev GET \/ping 200$/m);
+      expect(await cli.stop('SIGTERM')).toBe(0);
+    } finally {
+      await cli.stop('SIGKILL');
+      removeDirectory(assembly);
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LocalApi } from '../../../local/local-api';
+import type { GatewayRequest, GatewayResponse } from '../../../local/model';
+import type { HttpAnswer, HttpRequestOptions } from './e2e-http';
+import { httpRequest } from './e2e-http';
+
+/** What the server reported for one answered request. */
+export interface Exchange {
+  readonly request: GatewayRequest;
+  readonly response: GatewayResponse;
+}
+
+/** The local API running in this process on a free port, with what it logged. */
+export interface E2eApi {
+  readonly api: LocalApi;
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** Every answered request, in order. */
+  readonly exchanges: Exchange[];
+  /** What the functions printed. */
+  readonly functionLog: string[];
+  /** The gateway's execution-log lines (why a request failed). */
+  readonly executionLog: string[];
+  /** Errors the server caught while answering (each answered 500). */
+  readonly errors: unknown[];
+  /** Sends one request to `path` (e.g. `/beta/api/hello`). */
+  fetch(urlPath: string, options?: HttpRequestOptions): Promise<HttpAnswer>;
+  /** Closes the server and its workers, and removes the version store. */
+  close(): Promise<void>;
+}
+
+export interface E2eApiOptions {
+  readonly assemblyDir: string;
+  readonly stackName?: string;
+  readonly random?: () => number;
+  /** @default - a fresh temporary folder, removed on close */
+  readonly storeDir?: string;
+}
+
+/** Starts the local API over an existing assembly on 127.0.0.1, any free port. */
+export async function startE2eApi(options: E2eApiOptions): Promise<E2eApi> {
+  const storeDir = options.storeDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'local-api-store-'));
+  const exchanges: Exchange[] = [];
+  const functionLog: string[] = [];
+  const executionLog: string[] = [];
+  const errors: unknown[] = [];
+  const api = await LocalApi.start({
+    projectDir: storeDir,
+    assemblyDir: options.assemblyDir,
+    stackName: options.stackName,
+    storeDir,
+    host: '127.0.0.1',
+    port: 0,
+    random: options.random,
+    log: (line) => functionLog.push(line),
+    executionLog: (line) => executionLog.push(line),
+    onResponse: (request, response) => exchanges.push({ request, response }),
+    onError: (error) => errors.push(error),
+  });
+  return {
+    api,
+    url: api.url,
+    exchanges,
+    functionLog,
+    executionLog,
+    errors,
+    fetch: (urlPath, requestOptions) => httpRequest(`${api.url}${urlPath}`, requestOptions),
+    close: async () => {
+      await api.close();
+      if (options.storeDir === undefined) {
+        fs.rmSync(storeDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
