@@ -72,7 +72,7 @@ export function renderTemplate(template: string, scope: TemplateScope): string {
       input: templateInput(scope.body, scope.params),
       util: UTIL,
     };
-    return new QuietCompile(ast, { escape: false, customMethodHandlers: JAVA_METHODS }).render(
+    return new GatewayCompile(ast, { escape: false, customMethodHandlers: JAVA_METHODS }).render(
       variables,
       undefined,
       true,
@@ -82,12 +82,48 @@ export function renderTemplate(template: string, scope: TemplateScope): string {
   }
 }
 
-/** A velocity compiler that renders `null` like `undefined`: as nothing. */
-class QuietCompile extends Compile {
+/** API Gateway's limit on the iterations of a `#foreach` in a mapping template. */
+export const MAX_FOREACH_ITERATIONS = 1000;
+
+/**
+ * A velocity compiler with API Gateway's rules: `null` renders like `undefined`, as nothing, and no `#foreach` runs
+ * more than 1,000 times, nor does a range literal (`[1..$n]`) hold more items, so that a request cannot make a
+ * template loop or allocate without bound.
+ */
+class GatewayCompile extends Compile {
+  private readonly iterations = new Map<string, number>();
+
   protected override getReferences(ast: Ast, isVal?: boolean): string {
     const value = super.getReferences(ast, isVal) as unknown;
     // a method named without its call (`$map.toString`) is no value either
     return (isVal === true && (value === null || typeof value === 'function') ? '' : value) as string;
+  }
+
+  override renderAstList(asts?: Ast[], contextId?: string): string {
+    if (contextId?.startsWith('foreach:')) {
+      const count = (this.iterations.get(contextId) ?? 0) + 1;
+      if (count > MAX_FOREACH_ITERATIONS) {
+        throw new TemplateError(`a #foreach ran more than ${MAX_FOREACH_ITERATIONS} times`);
+      }
+      this.iterations.set(contextId, count);
+    }
+    return super.renderAstList(asts, contextId);
+  }
+
+  // not in velocityjs's declarations, but a method of its compiler: evaluates array literals, ranges included
+  getArray(literal: { isRange?: boolean; value: unknown[] }): unknown[] {
+    if (literal.isRange === true) {
+      const [begin, end] = literal.value.map((bound) =>
+        Number(typeof bound === 'object' && bound !== null ? this.getReferences(bound as Ast) : bound),
+      );
+      if (begin === undefined || end === undefined || Math.abs(end - begin) >= MAX_FOREACH_ITERATIONS) {
+        throw new TemplateError(`a range of more than ${MAX_FOREACH_ITERATIONS} items`);
+      }
+    }
+    return (Compile.prototype as unknown as { getArray(this: Compile, value: unknown): unknown[] }).getArray.call(
+      this,
+      literal,
+    );
   }
 }
 

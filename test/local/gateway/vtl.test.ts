@@ -122,6 +122,29 @@ describe('renderTemplate', () => {
     expect(renderTemplate('$context.responseOverride.status', shared)).toBe('201');
   });
 
+  test('iterates over ranges', () => {
+    // ASSESS
+    expect(render('#foreach($i in [1..5])$i#end #foreach($i in [3..1])$i#end')).toBe('12345 321');
+  });
+
+  test('runs a #foreach 1,000 times at most, as API Gateway does', () => {
+    // ARRANGE
+    const items = (count: number) => JSON.stringify({ items: Array.from({ length: count }, (_, i) => i) });
+    const template = "#foreach($item in $input.path('$.items'))#end done";
+
+    // ASSESS
+    expect(render(template, { body: items(1000) })).toBe(' done');
+    expect(() => render(template, { body: items(1001) })).toThrow(TemplateError);
+  });
+
+  test('refuses a range a request could make as long as it likes', () => {
+    // ARRANGE
+    const params = { path: {}, querystring: { n: '1000000000' }, header: {} };
+
+    // ASSESS
+    expect(() => render("#foreach($i in [1..$input.params('n')])#end", { params })).toThrow(TemplateError);
+  });
+
   test('throws a TemplateError for a template that does not parse', () => {
     // ASSESS
     expect(() => render('#if($a')).toThrow(TemplateError);
