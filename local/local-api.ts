@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IGNORED_RESOURCE_TYPES, loadApi, readCloudAssembly, selectStack } from './assembly';
 import type { LoadedApi } from './assembly';
+import { LocalApiError } from './errors';
 import { createLambdaService } from './functions';
 import type { LambdaService } from './functions';
 import { createGateway } from './gateway';
@@ -9,6 +10,7 @@ import type { GatewayRequest, GatewayResponse } from './model';
 import { LocalServer } from './server';
 import { synthesize } from './synth';
 
+/** What {@link LocalApi.start} serves, where, and whom it tells about requests. */
 export interface LocalApiOptions {
   /** The CDK project: synthesized on start and on every reload, unless {@link assemblyDir} is given. */
   readonly projectDir: string;
@@ -122,6 +124,9 @@ export class LocalApi {
    */
   reload(): Promise<{ before: LoadedApi; after: LoadedApi }> {
     const run = this.reloading.then(async () => {
+      if (this.closed) {
+        throw new LocalApiError('The local API is closed: nothing to reload');
+      }
       const before = this.loaded;
       const generation = await this.build();
       await this.install(generation);

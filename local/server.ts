@@ -11,6 +11,7 @@ export interface RequestHandler {
 /** API Gateway's payload limit, which cannot be raised. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** How a {@link LocalServer} answers and reports. */
 export interface LocalServerOptions {
   /**
    * The gateway answering requests; swap it later with {@link LocalServer.setGateway}.
@@ -107,15 +108,6 @@ export class LocalServer {
       this.server.once('listening', onListening);
       this.server.listen(port, host);
     });
-  }
-
-  /** The bound address; throws before {@link listen} resolved. */
-  get address(): AddressInfo {
-    const address = this.server.address();
-    if (address === null || typeof address === 'string') {
-      throw new Error('the server is not listening');
-    }
-    return address;
   }
 
   /**

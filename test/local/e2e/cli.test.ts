@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { AssemblyBuilder, mockIntegration, removeDirectory, temporaryDirectory } from '../support/assembly-builder';
-import { runCli, startCli } from '../support/e2e-cli';
+import { copyProject, runCli, startCli } from '../support/e2e-cli';
 import { httpRequest } from '../support/e2e-http';
 import { projectAssembly } from '../support/project-assembly';
 
@@ -65,6 +65,28 @@ describe('npm start (local/cli.ts)', () => {
       expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: /)]);
     } finally {
       removeDirectory(assembly);
+    }
+  });
+
+  test('stops on a failed synth with its output, exit 1, and leaves no half-written assembly', async () => {
+    // GIVEN: a copy of the project whose config the app refuses
+    const project = copyProject();
+    try {
+      const cdkJson = path.join(project, 'cdk.json');
+      const config = JSON.parse(fs.readFileSync(cdkJson, 'utf8'));
+      config.context.api.environments.default.releases.v1.canary.percentTraffic = 150;
+      fs.writeFileSync(cdkJson, JSON.stringify(config));
+
+      // WHEN
+      const result = await runCli(['--port', '0'], project);
+
+      // THEN
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('percentTraffic must be between 0 and 100, got 150');
+      expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^error: cdk synth failed \(exit code \d+\)$/);
+      expect(fs.readdirSync(path.join(project, '.local-api')).filter((f) => f.startsWith('cdk.out'))).toEqual([]);
+    } finally {
+      removeDirectory(project);
     }
   });
 

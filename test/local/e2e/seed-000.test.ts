@@ -43,6 +43,9 @@ describe('seed 000 through npm start -- --watch', () => {
       greeting,
       fs.readFileSync(greeting, 'utf8').replace('This is lambda version', 'Hello from lambda version'),
     );
+    await cli.waitFor(/reloading \(the current API keeps answering\)/, SYNTH_MS, mark);
+    // the synth takes seconds: meanwhile the old API answers
+    expect(await hello('beta')).toMatchObject({ message: 'This is lambda version 1', functionVersion: '1' });
     const [reloaded] = await cli.waitFor(/^reloaded: .*$/m, SYNTH_MS, mark);
 
     // THEN: beta runs the new code as version 2; v1 still runs version 1, the old code
