@@ -1,12 +1,18 @@
 /**
- * Prints requests per second and p50/p99 latency of `GET /beta/api/hello` through the local API beside a bare
- * `node:http` server answering the same JSON on the same machine, and their ratio; and the CPU time each spends per
- * request, which says where the limit is when the load generator saturates first. Both servers run in this
- * process; autocannon runs in a child process so that the load generator does not share their event loop.
- * The two are driven alternately, round after round, so both see the same machine load.
+ * Compares `GET /beta/api/hello` through the local API with a bare `node:http` server answering the same JSON on
+ * the same machine, in two phases:
+ * - throughput: `--connections` (10) connections kept busy; requests per second, and the CPU time each server
+ *   spends per request, which says where the limit is when the load generator saturates first;
+ * - latency: one connection, one request at a time, as a developer's curl or a test suite calls it.
+ * For each: requests per second, p50/p99 latency, the mean time per request, and the ratio local / bare.
+ *
+ * Both servers run in this process; autocannon runs in a child process so that the load generator does not share
+ * their event loop. Every round drives the two alternately, so both see the same machine load; each figure is the
+ * median of the rounds. The gateway runs with throttling off (the beta stage allows 50 requests per second).
+ * With the defaults the run takes about 45 s after the synth.
  *
  *   npm run bench                                  (synthesizes the app first)
- *   npx tsx bench/local-api.ts [--assembly cdk.out] [--rounds 3] [--duration 5] [--connections 10]
+ *   npx tsx bench/local-api.ts [--assembly cdk.out] [--rounds 3] [--duration 3] [--connections 10]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,13 +32,26 @@ const ROUTE = '/beta/api/hello';
 interface Figures {
   /** Mean requests per second over the run. */
   readonly rps: number;
-  /** Latency percentiles in ms, as autocannon measures them (whole milliseconds). */
+  /** Latency percentiles in ms, as autocannon records them: whole milliseconds. */
   readonly p50: number;
   readonly p99: number;
+  /**
+   * Mean time per request in µs, from requests per second by Little's law (connections ÷ requests per second):
+   * finer than autocannon's whole milliseconds; it includes the load generator's own time per request.
+   */
+  readonly meanUs: number;
   /** CPU time this process (server threads and function workers) spent per answered request, in µs. */
   readonly cpuPerRequestUs: number;
   /** Answers that were not 2xx, plus socket errors and timeouts. */
   readonly failures: number;
+}
+
+/** One load shape, run against both servers. */
+interface Phase {
+  readonly title: string;
+  readonly connections: number;
+  readonly local: Figures[];
+  readonly bare: Figures[];
 }
 
 async function main(): Promise<void> {
@@ -40,7 +59,7 @@ async function main(): Promise<void> {
     options: {
       assembly: { type: 'string' },
       rounds: { type: 'string', default: '3' },
-      duration: { type: 'string', default: '5' },
+      duration: { type: 'string', default: '3' },
       connections: { type: 'string', default: '10' },
     },
   });
@@ -55,7 +74,9 @@ async function main(): Promise<void> {
     // what the function prints would be the bench's own output: dropped
     const service = createLambdaService({ api: loaded.api, log: () => undefined });
     const local = new LocalServer({
-      gateway: createGateway({ api: loaded.api, invoker: service, now: unthrottledClock() }),
+      // the beta stage is throttled at 50 requests per second: the bench measures the gateway and the function,
+      // not 429s
+      gateway: createGateway({ api: loaded.api, invoker: service, throttling: false }),
     });
     const localPort = (await local.listen('127.0.0.1', 0)).port;
 
@@ -76,26 +97,30 @@ async function main(): Promise<void> {
     const barePort = (bare.address() as AddressInfo).port;
 
     console.log(
-      `local API benchmark: GET ${ROUTE}, ${connections} connections, ${rounds} alternating rounds of ${duration} s ` +
+      `local API benchmark: GET ${ROUTE}, ${rounds} alternating rounds of ${duration} s per phase and server ` +
         `(${os.cpus().length} cores, Node ${process.version})`,
     );
     console.log(`  answer: ${sample.body.toString()}`);
-    // warm-up: workers started, JIT warm, for both
+    // warm-up: workers started (as many as the connections keep busy), JIT warm, for both
     await cannon(localPort, connections, 2);
-    await cannon(barePort, connections, 2);
-    const localRuns: Figures[] = [];
-    const bareRuns: Figures[] = [];
+    await cannon(barePort, connections, 1);
+    const phases: Phase[] = [
+      { title: `throughput, ${connections} connections`, connections, local: [], bare: [] },
+      {
+        title: 'latency, 1 connection (one request at a time, as curl or a test suite)',
+        connections: 1,
+        local: [],
+        bare: [],
+      },
+    ];
     for (let i = 0; i < rounds; i++) {
-      localRuns.push(await cannon(localPort, connections, duration));
-      bareRuns.push(await cannon(barePort, connections, duration));
+      for (const phase of phases) {
+        phase.local.push(await cannon(localPort, phase.connections, duration));
+        phase.bare.push(await cannon(barePort, phase.connections, duration));
+      }
     }
-    const l = summarize(localRuns);
-    const b = summarize(bareRuns);
-    console.log(`  local API (gateway + warm Lambda worker): ${line(l)}`);
-    console.log(`  bare node:http, same JSON:                ${line(b)}`);
-    console.log(`  ratio (local / bare requests per second): ${(l.rps / b.rps).toFixed(2)} (target 0.70)`);
-    if (l.failures > 0 || b.failures > 0) {
-      console.log(`  WARNING: ${l.failures} local and ${b.failures} bare answers were not 2xx or failed`);
+    for (const phase of phases) {
+      report(phase);
     }
 
     await local.close();
@@ -106,15 +131,19 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * A gateway clock that runs a second ahead on every reading. The gateway throttles as API Gateway does (the beta
- * stage at 50 requests per second, the account at 10,000): with this clock every token bucket is full again at
- * each request, so the bench measures the gateway and the function (throttling's own work included), not 429s.
- * Only the latencies the gateway computes for access-log lines are off, and the bench prints none.
- */
-function unthrottledClock(): () => number {
-  let skew = 0;
-  return () => Date.now() + (skew += 1000);
+function report(phase: Phase): void {
+  const l = summarize(phase.local);
+  const b = summarize(phase.bare);
+  console.log(`  ${phase.title}:`);
+  console.log(`    local API (gateway + warm Lambda worker): ${line(l)}`);
+  console.log(`    bare node:http, same JSON:                ${line(b)}`);
+  console.log(
+    `    ratio local / bare requests per second:   ${(l.rps / b.rps).toFixed(2)} (target 0.70); ` +
+      `the local API adds ${(l.meanUs - b.meanUs).toFixed(0)} µs per request`,
+  );
+  if (l.failures > 0 || b.failures > 0) {
+    console.log(`    WARNING: ${l.failures} local and ${b.failures} bare answers were not 2xx or failed`);
+  }
 }
 
 function synth(outDir: string): string {
@@ -147,12 +176,15 @@ async function cannon(port: number, connections: number, seconds: number): Promi
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    // autocannon stops by itself after `seconds`; this bounds the bench should it hang
+    const deadline = setTimeout(() => child.kill('SIGKILL'), (seconds + 15) * 1000);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
     child.on('close', (code) => {
+      clearTimeout(deadline);
       if (code === 0) {
         resolve(Buffer.concat(out).toString());
       } else {
@@ -172,6 +204,7 @@ async function cannon(port: number, connections: number, seconds: number): Promi
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    meanUs: (connections / Math.max(1, result.requests.average)) * 1e6,
     cpuPerRequestUs: (cpu.user + cpu.system) / Math.max(1, result.requests.total),
     failures: result.non2xx + result.errors + result.timeouts,
   };
@@ -184,6 +217,7 @@ function summarize(runs: readonly Figures[]): Figures {
     rps: median((r) => r.rps),
     p50: median((r) => r.p50),
     p99: median((r) => r.p99),
+    meanUs: median((r) => r.meanUs),
     cpuPerRequestUs: median((r) => r.cpuPerRequestUs),
     failures: runs.reduce((sum, r) => sum + r.failures, 0),
   };
@@ -191,7 +225,8 @@ function summarize(runs: readonly Figures[]): Figures {
 
 function line(f: Figures): string {
   return (
-    `${f.rps.toFixed(0).padStart(6)} requests/s, latency p50 ${f.p50} ms, p99 ${f.p99} ms; ` +
+    `${f.rps.toFixed(0).padStart(6)} requests/s, latency p50 ${f.p50} ms, p99 ${f.p99} ms, ` +
+    `mean ${f.meanUs.toFixed(0).padStart(4)} µs; ` +
     `${f.cpuPerRequestUs.toFixed(0)} µs CPU per request`
   );
 }

@@ -3,6 +3,7 @@ import type { ApiDefinition, InvokeOutcome, InvokeRequest, LambdaFunction, Lambd
 import { isLegacyNodeRuntime, lambdaEnvironment, logStreamName } from './environment';
 import type { InvokeAuthorization } from './permissions';
 import { accessDeniedMessage, findGrantingPermission } from './permissions';
+import { payloadText } from './payload';
 import type { PoolOutcome } from './pool';
 import { VersionPool } from './pool';
 import type { InvokeTarget, TargetResolution } from './target';
@@ -120,7 +121,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
       if (closed) {
         return { kind: 'rejected', reason: 'throttled', message: 'The local Lambda service is closed' };
       }
-      const event = serializeEvent(request.payload);
+      const event = payloadText(request.payload);
       if (Buffer.byteLength(event) > MAX_REQUEST_BYTES) {
         return {
           kind: 'rejected',
@@ -219,19 +220,6 @@ export function logName(fn: Pick<LambdaFunction, 'functionName' | 'constructPath
     segments.pop();
   }
   return segments.length === 0 ? fn.functionName : segments.join('/');
-}
-
-function serializeEvent(payload: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(payload === undefined ? null : payload);
-  } catch (error) {
-    throw new TypeError(`an Invoke payload must be JSON-serializable: ${(error as Error).message}`);
-  }
-  if (text === undefined) {
-    throw new TypeError(`an Invoke payload must be JSON-serializable, got a ${typeof payload}`);
-  }
-  return text;
 }
 
 function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {

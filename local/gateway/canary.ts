@@ -30,10 +30,19 @@ export function chooseDeployment(stage: ApiStage, random: () => number): Deploym
   }
   const isCanaryRequest = canary.percentTraffic > 0 && random() * 100 < canary.percentTraffic;
   return isCanaryRequest
-    ? {
-        isCanaryRequest,
-        deploymentId: canary.deploymentId,
-        stageVariables: { ...stage.variables, ...canary.stageVariableOverrides },
-      }
+    ? { isCanaryRequest, deploymentId: canary.deploymentId, stageVariables: canaryVariables(stage, canary) }
     : { isCanaryRequest, deploymentId: stage.deploymentId, stageVariables: stage.variables };
+}
+
+// one merged object per stage and canary: the same variables every canary request, and one identity that what is
+// worked out from them can be remembered by
+const merged = new WeakMap<ApiStage, Readonly<Record<string, string>>>();
+
+function canaryVariables(stage: ApiStage, canary: NonNullable<ApiStage['canary']>): Readonly<Record<string, string>> {
+  let variables = merged.get(stage);
+  if (variables === undefined) {
+    variables = Object.freeze({ ...stage.variables, ...canary.stageVariableOverrides });
+    merged.set(stage, variables);
+  }
+  return variables;
 }

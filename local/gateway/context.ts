@@ -108,14 +108,25 @@ export function buildRequestContext(input: RequestContextInput): RequestContext 
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+// requests arriving within the same second share their requestTime: the last one formatted is kept
+let lastSecond = Number.NaN;
+let lastRequestTime = '';
+
 /** `$context.requestTime`: the CLF time `dd/MMM/yyyy:HH:mm:ss +0000`, in UTC. */
 export function formatRequestTime(epochMillis: number): string {
-  const date = new Date(epochMillis);
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return (
-    `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`
-  );
+  const second = Math.floor(epochMillis / 1000);
+  if (second !== lastSecond) {
+    const date = new Date(second * 1000);
+    lastRequestTime =
+      `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
+      `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+    lastSecond = second;
+  }
+  return lastRequestTime;
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, '0');
 }
 
 /** A new `$context.requestId` (a UUID, also the `x-amzn-RequestId` header). */
@@ -128,7 +139,7 @@ export function newRequestId(): string {
  * like `YIwYiFstIAMESqA=`.
  */
 export function newExtendedRequestId(): string {
-  return randomBytes(11).toString('base64');
+  return randomText(11, 'base64');
 }
 
 // one system call fills many ids' worth of random bytes, as randomUUID does: a call per id costs more than the rest of
@@ -136,14 +147,15 @@ export function newExtendedRequestId(): string {
 const pool = Buffer.alloc(4096);
 let poolOffset = pool.length;
 
-function randomBytes(size: number): Buffer {
+/** `size` random bytes, written as text straight from the pool. */
+function randomText(size: number, encoding: 'base64' | 'hex'): string {
   if (poolOffset + size > pool.length) {
     randomFillSync(pool);
     poolOffset = 0;
   }
-  const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + size));
+  const text = pool.toString(encoding, poolOffset, poolOffset + size);
   poolOffset += size;
-  return bytes;
+  return text;
 }
 
 /** An X-Ray trace header: `Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=<0|1>`. */
@@ -168,7 +180,7 @@ export function traceFor(clientHeader: string | undefined, epochMillis: number):
   }
   const root = traceField(fields.get('root')) ?? newTraceRoot(epochMillis);
   const clientParent = traceField(fields.get('parent'));
-  const parent = clientParent ?? randomBytes(8).toString('hex');
+  const parent = clientParent ?? randomText(8, 'hex');
   const sampled = traceField(fields.get('sampled')) ?? (clientParent === undefined ? '0' : '1');
   return { root, parent, sampled, value: `Root=${root};Parent=${parent};Sampled=${sampled}` };
 }
@@ -177,7 +189,7 @@ function newTraceRoot(epochMillis: number): string {
   const seconds = Math.floor(epochMillis / 1000)
     .toString(16)
     .padStart(8, '0');
-  return `1-${seconds}-${randomBytes(12).toString('hex')}`;
+  return `1-${seconds}-${randomText(12, 'hex')}`;
 }
 
 /** A client's trace field, if it is one: a short run of letters, digits, `-` or `?` (nothing a header cannot carry). */

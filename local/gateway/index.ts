@@ -1,6 +1,6 @@
 import type { ApiDefinition, ApiStage, GatewayRequest, GatewayResponse, LambdaInvoker } from '../model';
-import type { LogValue, LogVariables } from './access-log';
-import { renderAccessLog } from './access-log';
+import type { LogValue } from './access-log';
+import { compileAccessLog } from './access-log';
 import { chooseDeployment } from './canary';
 import type { RequestContext, TraceHeader } from './context';
 import { buildRequestContext, newExtendedRequestId, newRequestId, traceFor } from './context';
@@ -53,6 +53,13 @@ export interface GatewayOptions {
    * @default - no such lines
    */
   readonly log?: (line: string) => void;
+  /**
+   * Whether stage, method and account throttling limits apply (429 Too Many Requests beyond them). Turn it off only
+   * to measure the gateway itself under load, as `bench/local-api.ts` does: API Gateway always throttles.
+   *
+   * @default true
+   */
+  readonly throttling?: boolean;
 }
 
 /** API Gateway's request pipeline over one API. */
@@ -84,44 +91,57 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { api, invoker } = options;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
-  const throttle = createThrottle(now);
+  const throttle = options.throttling === false ? undefined : createThrottle(now);
   const validation = createRequestValidation(api);
+
+  // each stage's access-log format, compiled once
+  const accessLogs = new Map<ApiStage, (state: LogState) => string>();
+  for (const stage of api.stages) {
+    if (stage.accessLogFormat !== undefined)
+      accessLogs.set(stage, compileAccessLog(stage.accessLogFormat, LOG_VARIABLES));
+  }
 
   const finish = (exchange: Exchange, answer: Answer, traced: boolean, request: GatewayRequest): GatewayResponse => {
     const error = isGatewayError(answer) ? answer : undefined;
     if (error?.detail !== undefined) {
       options.log?.(`${exchange.requestId} ${request.method} ${request.url}: ${error.detail}`);
     }
-    const rendered = isGatewayError(answer) ? renderGatewayError(answer) : withoutBodyIfForbidden(answer);
+    const rendered =
+      error !== undefined ? renderGatewayError(error) : withoutBodyIfForbidden(answer as Exclude<Answer, GatewayError>);
+    const trace = traced && error === undefined ? exchange.trace?.value : undefined;
     const headers = withGatewayHeaders(rendered.headers, rendered.body, {
       requestId: exchange.requestId,
       extendedRequestId: exchange.extendedRequestId,
-      ...(traced && error === undefined && exchange.trace !== undefined && { trace: exchange.trace.value }),
+      ...(trace !== undefined && { trace }),
     });
-    const response = { statusCode: rendered.statusCode, headers, body: rendered.body };
-    const format = exchange.stage?.accessLogFormat;
-    if (exchange.stage === undefined || format === undefined) return response;
-    const variables = logVariables({
+    const stage = exchange.stage;
+    const accessLog = stage === undefined ? undefined : accessLogs.get(stage);
+    if (stage === undefined || accessLog === undefined) {
+      return { statusCode: rendered.statusCode, headers, body: rendered.body };
+    }
+    const line = accessLog({
       exchange,
-      statusCode: response.statusCode,
-      responseLength: response.body.length,
+      statusCode: rendered.statusCode,
+      responseLength: rendered.body.length,
       error,
       finishedAt: now(),
     });
     return {
-      ...response,
-      accessLogLine: renderAccessLog(format, variables),
-      accessLogDestination: exchange.isCanaryRequest === true ? `${exchange.stage.name}/Canary` : exchange.stage.name,
+      statusCode: rendered.statusCode,
+      headers,
+      body: rendered.body,
+      accessLogLine: line,
+      accessLogDestination: exchange.isCanaryRequest === true ? `${stage.name}/Canary` : stage.name,
     };
   };
 
   const serve = async (request: GatewayRequest, exchange: Exchange): Promise<GatewayResponse> => {
-    const respond = (answer: Answer, traced = false) => finish(exchange, answer, traced, request);
-    if (request.body.length > MAX_REQUEST_BODY_BYTES) return respond(gatewayError('REQUEST_TOO_LARGE'));
+    if (request.body.length > MAX_REQUEST_BODY_BYTES)
+      return finish(exchange, gatewayError('REQUEST_TOO_LARGE'), false, request);
 
     const target = parseTarget(request.url);
     const stageMatch = resolveStage(api.stages, target.rawPath);
-    if (stageMatch === undefined) return respond(gatewayError('STAGE_NOT_FOUND'));
+    if (stageMatch === undefined) return finish(exchange, gatewayError('STAGE_NOT_FOUND'), false, request);
     const { stage, rest } = stageMatch;
     const deployment = chooseDeployment(stage, random);
     exchange.stage = stage;
@@ -150,8 +170,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       isCanaryRequest: deployment.isCanaryRequest,
     });
     exchange.requestContext = requestContext;
-    if (route === undefined) return respond(gatewayError('MISSING_AUTHENTICATION_TOKEN'));
-    if (!throttle.admit(stage, route.method)) return respond(gatewayError('THROTTLED'));
+    if (route === undefined) return finish(exchange, gatewayError('MISSING_AUTHENTICATION_TOKEN'), false, request);
+    if (throttle !== undefined && !throttle.admit(stage, route.method))
+      return finish(exchange, gatewayError('THROTTLED'), false, request);
 
     const query = parseQuery(target.rawQuery);
     const headers = integrationHeaders(request.headers, { sourceIp: request.sourceIp, trace: trace.value, host });
@@ -164,7 +185,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       contentType,
       body: request.body,
     });
-    if (invalid !== undefined) return respond(invalid);
+    if (invalid !== undefined) return finish(exchange, invalid, false, request);
 
     const { answer, report, traced } = await integrate({
       api,
@@ -182,7 +203,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       accept,
     });
     exchange.report = report;
-    return respond(answer, traced);
+    return finish(exchange, answer, traced, request);
   };
 
   return {
@@ -242,15 +263,6 @@ async function integrate(
     stageVariables: input.stageVariables,
     now: input.now,
   };
-  const mapping = (): MappingRequest => ({
-    integration,
-    contentType: input.contentType,
-    accept: input.accept,
-    body: request.body,
-    context: createTemplateContext(input.requestContext),
-    stageVariables: input.stageVariables,
-    params: templateParams(route.pathParameters, input.query, input.headers),
-  });
   switch (integration.type) {
     case 'AWS_PROXY': {
       const event = buildProxyEvent({
@@ -270,11 +282,11 @@ async function integrate(
       return { answer: response, report, traced: true };
     }
     case 'AWS': {
-      const { response, report } = await runLambdaCustom(call, mapping());
+      const { response, report } = await runLambdaCustom(call, mappingRequest(input));
       return { answer: response, report, traced: true };
     }
     case 'MOCK': {
-      const { response, integrationStatus } = runMock(mapping());
+      const { response, integrationStatus } = runMock(mappingRequest(input));
       return { answer: response, report: { status: integrationStatus }, traced: false };
     }
     default: {
@@ -282,6 +294,20 @@ async function integrate(
       return { answer: gatewayError('API_CONFIGURATION_ERROR', { detail }), report: {}, traced: false };
     }
   }
+}
+
+/** What a mapping template (of a MOCK or a non-proxy Lambda integration) is rendered from. */
+function mappingRequest(input: IntegrationInput): MappingRequest {
+  const { route } = input;
+  return {
+    integration: route.method.integration,
+    contentType: input.contentType,
+    accept: input.accept,
+    body: input.request.body,
+    context: createTemplateContext(input.requestContext),
+    stageVariables: input.stageVariables,
+    params: templateParams(route.pathParameters, input.query, input.headers),
+  };
 }
 
 /** The answer when the gateway itself fails: built from constants, so that it cannot fail in turn. */
@@ -364,10 +390,3 @@ const LOG_VARIABLES: ReadonlyMap<string, (state: LogState) => LogValue> = new Ma
     ({ exchange }) => exchange.requestContext?.identity[field],
   ]),
 ]);
-
-function logVariables(state: LogState): LogVariables {
-  return {
-    has: (name) => LOG_VARIABLES.has(name),
-    get: (name) => LOG_VARIABLES.get(name)?.(state),
-  };
-}

@@ -1,3 +1,4 @@
+import { payloadText } from '../functions/payload';
 import type { ApiDefinition, ApiMethod, LambdaInvoker } from '../model';
 import type { GatewayError } from './gateway-responses';
 import { configurationError, describe, gatewayError, isGatewayError } from './gateway-responses';
@@ -76,11 +77,13 @@ export async function runLambdaProxy(
       }),
     );
   }
-  const functionArn = resolveFunction(call);
+  const target = targetOf(call);
+  const { functionArn } = target;
   if (isGatewayError(functionArn)) return failed(functionArn);
-  if (Buffer.byteLength(JSON.stringify(event)) > MAX_INVOKE_PAYLOAD_BYTES) return failed(eventTooLarge());
+  // serialized once: the local Lambda service reuses the text (see payloadText)
+  if (Buffer.byteLength(payloadText(event)) > MAX_INVOKE_PAYLOAD_BYTES) return failed(eventTooLarge());
 
-  const { result, latency } = await invoke(call, functionArn, event);
+  const { result, latency } = await invoke(call, { functionArn, sourceArn: target.sourceArn }, event);
   switch (result.kind) {
     case 'success': {
       const response = parseProxyResult(result.payload, binaryAccepted);
@@ -111,7 +114,8 @@ export async function runLambdaProxy(
 export async function runLambdaCustom(call: LambdaCall, request: MappingRequest): Promise<LambdaAnswer> {
   const mapping = selectRequestTemplate(request.integration, request.contentType);
   if (isGatewayError(mapping)) return failed(mapping);
-  const functionArn = resolveFunction(call);
+  const target = targetOf(call);
+  const { functionArn } = target;
   if (isGatewayError(functionArn)) return failed(functionArn);
   const scope = { context: request.context, stageVariables: request.stageVariables, params: request.params };
 
@@ -126,9 +130,9 @@ export async function runLambdaCustom(call: LambdaCall, request: MappingRequest)
     const reason = error instanceof TemplateError ? error.message : 'the integration request is not JSON';
     return failed(gatewayError('API_CONFIGURATION_ERROR', { detail: `Execution failed: ${reason}` }));
   }
-  if (Buffer.byteLength(JSON.stringify(payload)) > MAX_INVOKE_PAYLOAD_BYTES) return failed(eventTooLarge());
+  if (Buffer.byteLength(payloadText(payload)) > MAX_INVOKE_PAYLOAD_BYTES) return failed(eventTooLarge());
 
-  const { result, latency } = await invoke(call, functionArn, payload);
+  const { result, latency } = await invoke(call, { functionArn, sourceArn: target.sourceArn }, payload);
   let output: IntegrationOutput;
   let report: IntegrationReport;
   switch (result.kind) {
@@ -157,6 +161,44 @@ export async function runLambdaCustom(call: LambdaCall, request: MappingRequest)
   return { response: applyIntegrationResponse(integrationResponse, output, scope, request.accept), report };
 }
 
+/** What a method's integration calls on one stage: the function, and the execute-api ARN it is invoked as. */
+interface Target {
+  readonly functionArn: string | GatewayError;
+  readonly sourceArn: string;
+}
+
+// both depend only on the method, the stage and its variables, which the gateway keeps (a canary's merged variables
+// included) for as long as it serves the API: worked out once, not on every request
+const targets = new WeakMap<ApiMethod, Map<string, WeakMap<object, Target>>>();
+
+function targetOf(call: LambdaCall): Target {
+  let byStage = targets.get(call.method);
+  if (byStage === undefined) {
+    byStage = new Map();
+    targets.set(call.method, byStage);
+  }
+  let byVariables = byStage.get(call.stage);
+  if (byVariables === undefined) {
+    byVariables = new WeakMap();
+    byStage.set(call.stage, byVariables);
+  }
+  let target = byVariables.get(call.stageVariables);
+  if (target === undefined) {
+    target = {
+      functionArn: resolveFunction(call),
+      sourceArn: executeApiArn(
+        call.api.environment,
+        call.api.restApiId,
+        call.stage,
+        call.method.httpMethod,
+        call.method.resourcePath,
+      ),
+    };
+    byVariables.set(call.stageVariables, target);
+  }
+  return target;
+}
+
 /** The function the integration URI names, stage variables substituted. */
 function resolveFunction(call: LambdaCall): string | GatewayError {
   const uri = call.method.integration.uri;
@@ -179,20 +221,13 @@ function resolveFunction(call: LambdaCall): string | GatewayError {
 
 async function invoke(
   call: LambdaCall,
-  functionArn: string,
+  target: { readonly functionArn: string; readonly sourceArn: string },
   payload: unknown,
 ): Promise<{ result: InvocationResult; latency: number }> {
-  const sourceArn = executeApiArn(
-    call.api.environment,
-    call.api.restApiId,
-    call.stage,
-    call.method.httpMethod,
-    call.method.resourcePath,
-  );
   const started = call.now();
   const result = await invokeWithTimeout(
     call.invoker,
-    { functionArn, sourceArn, payload },
+    { functionArn: target.functionArn, sourceArn: target.sourceArn, payload },
     call.method.integration.timeoutInMillis,
   );
   return { result, latency: Math.max(0, call.now() - started) };

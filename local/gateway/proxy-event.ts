@@ -129,22 +129,31 @@ export function groupHeaders(headers: HeaderLines): {
   single: Record<string, string>;
   multi: Record<string, string[]>;
 } {
-  const byName = new Map<string, { name: string; values: string[] }>();
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  const spellings = new Map<string, string>();
   for (const [name, value] of headers) {
     const lower = name.toLowerCase();
-    const entry = byName.get(lower);
-    if (entry === undefined) {
-      byName.set(lower, { name, values: [value] });
+    const first = spellings.get(lower);
+    if (first === undefined) {
+      spellings.set(lower, name);
+      defineOwn(single, name, value);
+      defineOwn(multi, name, [value]);
     } else {
-      entry.values.push(value);
+      single[first] = value;
+      multi[first]!.push(value);
     }
   }
-  const entries = [...byName.values()];
-  // Object.fromEntries defines own properties: a header named __proto__ stays a header
-  return {
-    single: Object.fromEntries(entries.map(({ name, values }) => [name, values[values.length - 1]!])),
-    multi: Object.fromEntries(entries.map(({ name, values }) => [name, values])),
-  };
+  return { single, multi };
+}
+
+/** Sets a property as its own: a header named `__proto__` stays a header rather than replacing the prototype. */
+function defineOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }
 
 function nullIfEmpty<T extends object>(value: T): T | null {

@@ -55,10 +55,15 @@ export interface GatewayHeaderFacts {
  * `Connection` are left to the HTTP server.
  */
 export function withGatewayHeaders(headers: HeaderLines, body: Buffer, facts: GatewayHeaderFacts): HeaderLines {
-  const out: (readonly [string, string])[] = headers.filter(([name]) => name.toLowerCase() !== 'content-length');
-  if (!out.some(([name]) => name.toLowerCase() === 'content-type')) {
-    out.unshift(['Content-Type', 'application/json']);
+  const out: (readonly [string, string])[] = [];
+  let hasContentType = false;
+  for (const line of headers) {
+    const lower = line[0].toLowerCase();
+    if (lower === 'content-length') continue;
+    hasContentType ||= lower === 'content-type';
+    out.push(line);
   }
+  if (!hasContentType) out.unshift(['Content-Type', 'application/json']);
   out.push(
     ['Content-Length', String(body.length)],
     ['x-amzn-RequestId', facts.requestId],

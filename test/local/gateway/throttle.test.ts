@@ -112,6 +112,39 @@ describe('throttling', () => {
     // ASSESS
     expect(response.statusCode).toBe(403);
   });
+
+  test('throttles by default, with no throttling option given', async () => {
+    // ARRANGE
+    const gateway = createGateway({
+      api: api([{ ...STAGE_DEFAULT, throttlingBurstLimit: 1 }]),
+      invoker: new FakeInvoker(),
+      now: () => 0,
+    });
+
+    // ACT
+    const first = await gateway.handle(request('GET', '/beta/api/hello'));
+    const second = await gateway.handle(request('GET', '/beta/api/hello'));
+
+    // ASSESS
+    expect([first.statusCode, second.statusCode]).toEqual([200, 429]);
+  });
+
+  test('admits every request beyond the stage and account limits with throttling: false', async () => {
+    // ARRANGE
+    const gateway = createGateway({
+      api: api([{ ...STAGE_DEFAULT, throttlingBurstLimit: 0 }]),
+      invoker: new FakeInvoker(),
+      now: () => 0,
+      throttling: false,
+    });
+    const statuses = new Set<number>();
+
+    // ACT: past the account's burst of 5,000 too
+    for (let i = 0; i < 5_001; i++) statuses.add((await gateway.handle(request('GET', '/beta/api/hello'))).statusCode);
+
+    // ASSESS
+    expect([...statuses]).toEqual([200]);
+  });
 });
 
 describe('createThrottle', () => {
