@@ -57,26 +57,25 @@ export type InvocationResult =
  * Invokes a function, giving up after `timeoutMillis` as API Gateway does (the invocation is left to finish in the
  * background, as Lambda would keep running it). The timer does not keep the process alive.
  */
-export async function invokeWithTimeout(
+export function invokeWithTimeout(
   invoker: LambdaInvoker,
   request: InvokeRequest,
   timeoutMillis: number,
 ): Promise<InvocationResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const invocation = (async (): Promise<InvocationResult> => {
-    try {
-      return await invoker.invoke(request);
-    } catch (error) {
-      return { kind: 'invoker-failed', error };
-    }
-  })();
-  const timeout = new Promise<InvocationResult>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMillis);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMillis);
     timer.unref();
+    const settle = (result: InvocationResult) => {
+      clearTimeout(timer);
+      resolve(result);
+    };
+    let invocation: Promise<InvokeOutcome>;
+    try {
+      invocation = invoker.invoke(request);
+    } catch (error) {
+      settle({ kind: 'invoker-failed', error });
+      return;
+    }
+    invocation.then(settle, (error: unknown) => settle({ kind: 'invoker-failed', error }));
   });
-  try {
-    return await Promise.race([invocation, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

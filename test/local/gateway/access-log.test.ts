@@ -1,5 +1,5 @@
 import { createGateway } from '../../../local/gateway';
-import { renderAccessLog } from '../../../local/gateway/access-log';
+import { compileAccessLog, renderAccessLog } from '../../../local/gateway/access-log';
 import type { InvokeOutcome } from '../../../local/model';
 import {
   buildApi,
@@ -76,6 +76,42 @@ describe('renderAccessLog', () => {
   test('leaves text without variables alone', () => {
     // ASSESS
     expect(renderAccessLog('plain $ text $contextual', variables)).toBe('plain $ text $contextual');
+  });
+});
+
+describe('compileAccessLog', () => {
+  interface State {
+    readonly requestId: string;
+    readonly status: number;
+  }
+  const readers = new Map<string, (state: State) => string | number | undefined>([
+    ['requestId', (state) => state.requestId],
+    ['status', (state) => state.status],
+    ['integrationErrorMessage', () => undefined],
+  ]);
+
+  test('renders each state as renderAccessLog renders its variables, dotted prefixes and unknowns included', () => {
+    // ARRANGE
+    const format =
+      '"$context.requestId" $context.status [$context.requestId.log] $context.integrationErrorMessage $context.nope $ text';
+    const render = compileAccessLog(format, readers);
+
+    // ACT
+    const lines = [render({ requestId: 'req-1', status: 200 }), render({ requestId: 'req-2', status: 404 })];
+
+    // ASSESS
+    expect(lines).toEqual([
+      renderAccessLog(
+        format,
+        new Map<string, string | number | undefined>([
+          ['requestId', 'req-1'],
+          ['status', 200],
+          ['integrationErrorMessage', undefined],
+        ]),
+      ),
+      '"req-2" 404 [req-2.log] - - $ text',
+    ]);
+    expect(lines[0]).toBe('"req-1" 200 [req-1.log] - - $ text');
   });
 });
 
