@@ -62,20 +62,27 @@ export function invokeWithTimeout(
   request: InvokeRequest,
   timeoutMillis: number,
 ): Promise<InvocationResult> {
+  // anonymous callbacks only: under tsx every named closure costs a defineProperty per request
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMillis);
+    const timer = setTimeout(resolve, timeoutMillis, TIMED_OUT);
     timer.unref();
-    const settle = (result: InvocationResult) => {
-      clearTimeout(timer);
-      resolve(result);
-    };
-    let invocation: Promise<InvokeOutcome>;
+    let invocation: Promise<InvocationResult>;
     try {
       invocation = invoker.invoke(request);
     } catch (error) {
-      settle({ kind: 'invoker-failed', error });
-      return;
+      invocation = Promise.resolve({ kind: 'invoker-failed', error });
     }
-    invocation.then(settle, (error: unknown) => settle({ kind: 'invoker-failed', error }));
+    invocation.then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        resolve({ kind: 'invoker-failed', error });
+      },
+    );
   });
 }
+
+const TIMED_OUT: InvocationResult = Object.freeze({ kind: 'timeout' });
