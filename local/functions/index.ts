@@ -3,7 +3,7 @@ import type { ApiDefinition, InvokeOutcome, InvokeRequest, LambdaFunction, Lambd
 import { isLegacyNodeRuntime, lambdaEnvironment, logStreamName } from './environment';
 import type { InvokeAuthorization } from './permissions';
 import { accessDeniedMessage, findGrantingPermission } from './permissions';
-import { payloadText } from './payload';
+import { payloadText } from '../payload';
 import type { PoolOutcome } from './pool';
 import { VersionPool } from './pool';
 import type { InvokeTarget, TargetResolution } from './target';

@@ -1,4 +1,4 @@
-import { payloadText } from '../functions/payload';
+import { payloadText } from '../payload';
 import type { ApiDefinition, ApiMethod, LambdaInvoker } from '../model';
 import type { GatewayError } from './gateway-responses';
 import { configurationError, describe, gatewayError, isGatewayError } from './gateway-responses';

@@ -1,4 +1,4 @@
-import { payloadText } from '../../../local/functions/payload';
+import { payloadText } from '../../local/payload';
 
 describe('payloadText', () => {
   test('answers the JSON text of a payload, null for undefined', () => {
