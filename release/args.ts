@@ -21,8 +21,9 @@ export interface ParsedArgs {
 }
 
 /**
- * Splits a command line. Values are taken verbatim, even when they start with `-` (`--version -1` is a bad
- * version, refused as such, not a usage error).
+ * Splits a command line. Values are taken verbatim, even when they start with one `-` (`--version -1` is a bad
+ * version, refused as such, not a usage error); a value that starts with `--` is the next option, so an option
+ * followed by one has no value (`--config=--odd` passes such a value).
  *
  * @throws UsageError for an unknown or repeated option, or an option without its value
  */
@@ -47,7 +48,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       flags.add(name);
     } else if (isOneOf(name, VALUE_OPTIONS)) {
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || (eq === -1 && value.startsWith('--'))) {
+        throw new UsageError(`--${name} needs a value`);
+      }
       if (values[name] !== undefined) throw new UsageError(`--${name} is given twice`);
       values[name] = value;
     } else {

@@ -15,6 +15,10 @@ describe('parseArgs', () => {
     expect(parseArgs(['canary', 'v1', '--percent', '-5']).values).toEqual({ percent: '-5' });
   });
 
+  test('takes a value that starts with -- only after =', () => {
+    expect(parseArgs(['status', '--config=--odd.json']).values).toEqual({ config: '--odd.json' });
+  });
+
   test('reads -h as --help and skips a bare --', () => {
     expect(parseArgs(['--', 'status', '-h'])).toMatchObject({ command: 'status', flags: new Set(['help']) });
   });
@@ -22,6 +26,7 @@ describe('parseArgs', () => {
   test.each([
     [['--nope'], 'unknown option --nope; run with --help for the options'],
     [['status', '--env'], '--env needs a value'],
+    [['promote', 'v1', '--version', '--config', 'x.json'], '--version needs a value'],
     [['status', '--env', 'a', '--env=b'], '--env is given twice'],
     [['status', '--help=yes'], '--help takes no value, got "--help=yes"'],
   ])('fails on %j', (argv, message) => {
