@@ -11,11 +11,13 @@ const CHECKS = '.ci/checks';
 
 interface Step {
   readonly name?: string;
+  readonly shell?: string;
   readonly uses?: string;
   readonly run?: string;
   readonly with?: Record<string, unknown>;
 }
 interface Job {
+  readonly defaults?: Defaults;
   readonly needs?: string | string[];
   readonly if?: string;
   readonly environment?: string;
@@ -23,8 +25,12 @@ interface Job {
   readonly concurrency?: { group: string; 'cancel-in-progress': boolean };
   readonly steps: Step[];
 }
+interface Defaults {
+  readonly run?: { readonly shell?: string };
+}
 interface Workflow {
   readonly on: Record<string, unknown>;
+  readonly defaults?: Defaults;
   readonly permissions?: Record<string, string>;
   readonly jobs: Record<string, Job>;
 }
@@ -56,6 +62,19 @@ describe('workflow files', () => {
 
   test.each(workflowFiles)('%s reads no secrets: nothing it runs needs one', (file) => {
     expect(source(file)).not.toMatch(/secrets\.|aws-access-key-id|aws-secret-access-key/);
+  });
+
+  test.each(workflowFiles)('%s fails a step when any command of a pipe fails', (file) => {
+    // github's default shell is `bash -e {0}`; only a named `shell: bash` adds -o pipefail, without which
+    // `.ci/diff-against-base ... | tee` would pass whatever the script exits with
+    const wf = workflow(file);
+    const piped = Object.values(wf.jobs).flatMap((job) =>
+      job.steps
+        .filter((s) => s.run?.includes('|'))
+        .map((s) => s.shell ?? job.defaults?.run?.shell ?? wf.defaults?.run?.shell),
+    );
+    for (const shell of piped) expect(shell).toBe('bash');
+    expect(wf.defaults?.run?.shell).toBe('bash');
   });
 
   test.each(workflowFiles)('%s pins every action to a major version or a commit, never a branch', (file) => {
