@@ -4,7 +4,7 @@
  * `bin/app.ts` reads the raw object from the `github` context key of `cdk.json` (overridable with `-c`) and hands it
  * to {@link parseGitHubDeployConfig}. Without that key the app has no deploy role stack: CI/CD is opt-in.
  */
-import { ConfigError } from './config';
+import { asObject, ConfigError, fromJsonString, show } from './config-errors';
 
 /** The context key under which `cdk.json` holds the deploy role configuration. */
 export const GITHUB_CONTEXT_KEY = 'github';
@@ -129,30 +129,8 @@ function parseOidcProvider(raw: unknown, key: string, account: string | undefine
   return arn;
 }
 
-function fromJsonString(raw: unknown, key: string): unknown {
-  if (typeof raw !== 'string') return raw;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    throw new ConfigError(`${key} must be a JSON object, got a string that is not JSON: ${show(raw)}`);
-  }
-}
-
-function asObject(raw: unknown, key: string): Record<string, unknown> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`${key} must be an object, got ${show(raw)}`);
-  }
-  return raw as Record<string, unknown>;
-}
-
 function match(raw: unknown, key: string, pattern: RegExp, what: string): string {
   if (raw === undefined) throw new ConfigError(`${key} is missing`);
   if (typeof raw !== 'string' || !pattern.test(raw)) throw new ConfigError(`${key} must be ${what}, got ${show(raw)}`);
   return raw;
-}
-
-function show(raw: unknown): string {
-  if (raw === undefined) return 'nothing';
-  const text = JSON.stringify(raw) ?? typeof raw;
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -5,6 +5,10 @@
  * hands it to {@link parseConfig} once, and passes the result down as props. Nothing else reads context.
  */
 
+import { asObject, ConfigError, fromJsonString, show } from './config-errors';
+
+export { ConfigError } from './config-errors';
+
 /** The stages of the REST API, in the order a release walks them. */
 export const STAGE_NAMES = ['beta', 'v1'] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -111,14 +115,6 @@ export interface AppConfig {
   readonly manageAccountCloudWatchRole: boolean;
   /** The stages, in {@link STAGE_NAMES} order. */
   readonly stages: readonly StageConfig[];
-}
-
-/** A configuration value was refused; the message names the key and the value. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
 }
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -290,23 +286,6 @@ function parseVersion(raw: unknown, key: string): VersionSelector {
   throw new ConfigError(`${key} must be "latest" or a positive integer version, got ${show(raw)}`);
 }
 
-function fromJsonString(raw: unknown, key: string): unknown {
-  if (typeof raw !== 'string') return raw;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    throw new ConfigError(`${key} must be a JSON object, got a string that is not JSON: ${show(raw)}`);
-  }
-}
-
-function asObject(raw: unknown, key: string): Record<string, unknown> {
-  if (raw === undefined) throw new ConfigError(`${key} is missing`);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`${key} must be an object, got ${show(raw)}`);
-  }
-  return raw as Record<string, unknown>;
-}
-
 function allowKeys(o: Record<string, unknown>, key: string, allowed: readonly string[]): void {
   for (const k of Object.keys(o)) {
     if (!allowed.includes(k)) {
@@ -395,10 +374,4 @@ function optionalMatch(raw: unknown, key: string, pattern: RegExp, what: string)
   const value = str(raw, key);
   if (!pattern.test(value)) throw new ConfigError(`${key} must be ${what}, got ${JSON.stringify(value)}`);
   return value;
-}
-
-function show(raw: unknown): string {
-  if (raw === undefined) return 'nothing';
-  const text = JSON.stringify(raw) ?? typeof raw;
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
