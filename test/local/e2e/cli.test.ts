@@ -1,8 +1,15 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as net from 'node:net';
 import * as path from 'node:path';
-import { AssemblyBuilder, mockIntegration, removeDirectory, temporaryDirectory } from '../support/assembly-builder';
+import {
+  AssemblyBuilder,
+  mockIntegration,
+  removeDirectory,
+  temporaryDirectory,
+  writeCloudAssembly,
+} from '../support/assembly-builder';
 import { copyProject, runCli, startCli } from '../support/e2e-cli';
 import { httpRequest } from '../support/e2e-http';
 import { projectAssembly } from '../support/project-assembly';
@@ -134,6 +141,102 @@ describe('npm start (local/cli.ts)', () => {
     }
   });
 
+  test('serves on the --host and --port given', async () => {
+    // GIVEN: a port free a moment ago, and a loopback address other than the default 127.0.0.1
+    const assembly = new AssemblyBuilder('Hosted')
+      .method('GET', '/ping', { integration: mockIntegration(200, '{"pong":true}') })
+      .stage('dev')
+      .write();
+    const port = await freePort('127.0.0.2');
+    const cli = startCli(['--assembly', assembly, '--host', '127.0.0.2', '--port', String(port), '--store', store]);
+    try {
+      // WHEN
+      await cli.waitFor(/listening on http:\/\/127\.0\.0\.2:\d+/);
+      const answer = await httpRequest(`http://127.0.0.2:${port}/dev/ping`);
+
+      // THEN
+      expect(cli.stdout).toContain(`listening on http://127.0.0.2:${port} `);
+      expect(cli.stdout).toContain(`  GET http://127.0.0.2:${port}/dev/ping`);
+      expect(answer.json()).toEqual({ pong: true });
+    } finally {
+      await cli.stop('SIGKILL');
+      removeDirectory(assembly);
+    }
+  });
+
+  test('serves the stack named by --stack, and stops with one line when several could be meant', async () => {
+    // GIVEN: two stacks with a REST API, answering differently
+    const stack = (name: string) =>
+      new AssemblyBuilder(name)
+        .method('GET', '/who', { integration: mockIntegration(200, JSON.stringify({ stack: name })) })
+        .stage('dev')
+        .build();
+    const assembly = writeCloudAssembly([stack('Api-one'), stack('Api-two')]);
+    const cli = startCli(['--assembly', assembly, '--stack', 'Api-two', '--port', '0', '--store', store]);
+    try {
+      // WHEN
+      const [, url] = await cli.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const answer = await httpRequest(`${url}/dev/who`);
+      const ambiguous = await runCli(['--assembly', assembly, '--port', '0', '--store', store]);
+
+      // THEN
+      expect(cli.stdout).toContain('stack Api-two');
+      expect(answer.json()).toEqual({ stack: 'Api-two' });
+      expect(ambiguous.code).toBe(1);
+      expect(ambiguous.stderr.trim()).toBe(
+        'error: Several stacks have a REST API (Api-one, Api-two): choose one with --stack NAME',
+      );
+    } finally {
+      await cli.stop('SIGKILL');
+      removeDirectory(assembly);
+    }
+  });
+
+  test('names an unsupported resource at start-up with what it means, and serves the rest', async () => {
+    // GIVEN: an authorizer, which the local API does not run
+    const assembly = new AssemblyBuilder('Guarded')
+      .method('GET', '/ping', { integration: mockIntegration(200, '{"pong":true}') })
+      .resource('Guard', {
+        Type: 'AWS::ApiGateway::Authorizer',
+        Properties: { RestApiId: { Ref: 'Api' }, Name: 'guard', Type: 'TOKEN' },
+      })
+      .stage('dev')
+      .write();
+    const cli = startCli(['--assembly', assembly, '--port', '0', '--store', store]);
+    try {
+      // WHEN
+      const [, url] = await cli.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+
+      // THEN
+      expect(cli.stdout).toMatch(/^not served \(ignored\):\n {2}Guard \(AWS::ApiGateway::Authorizer\): authorizers /m);
+      expect((await httpRequest(`${url}/dev/ping`)).status).toBe(200);
+    } finally {
+      await cli.stop('SIGKILL');
+      removeDirectory(assembly);
+    }
+  });
+
+  test('stops with one line naming an intrinsic function it cannot resolve, exit 1', async () => {
+    // GIVEN: an integration URI imported from another stack
+    const assembly = new AssemblyBuilder('Imports')
+      .method('GET', '/ping', {
+        integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: { 'Fn::ImportValue': 'OtherStackUri' } },
+      })
+      .stage('dev')
+      .write();
+    try {
+      // WHEN
+      const result = await runCli(['--assembly', assembly, '--port', '0', '--store', store]);
+
+      // THEN
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: .*Fn::ImportValue/)]);
+    } finally {
+      removeDirectory(assembly);
+    }
+  });
+
   test("--access-log prints the stage's access-log line per request", async () => {
     // GIVEN
     const assembly = new AssemblyBuilder('Logged')
@@ -156,3 +259,12 @@ describe('npm start (local/cli.ts)', () => {
     }
   });
 });
+
+/** A port nobody listens on at `host` a moment ago. */
+async function freePort(host: string): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, host, resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 
 /** The repository root, where `local/cli.ts` and `node_modules` live. */
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
@@ -19,12 +20,12 @@ export interface CliResult {
 /** Runs `npm start -- <args>` (as `tsx local/cli.ts`) in `cwd` to its end. */
 export function runCli(args: readonly string[], cwd = REPO_ROOT, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(args, cwd);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => killTree(child), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -87,12 +88,19 @@ export class RunningCli {
     }
   }
 
-  /** Sends SIGINT (Ctrl+C) and waits for the exit code. */
+  /**
+   * Sends `signal` (SIGINT is Ctrl+C) and waits for the exit code. SIGKILL goes to the whole process group, since
+   * tsx cannot relay it to the server process it runs.
+   */
   async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill(signal);
+      if (signal === 'SIGKILL') {
+        killTree(this.child);
+      } else {
+        this.child.kill(signal);
+      }
     }
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    const timer = setTimeout(() => killTree(this.child), 15_000);
     try {
       return await this.exited;
     } finally {
@@ -109,7 +117,21 @@ export class RunningCli {
 
 /** Starts `npm start -- <args>` (as `tsx local/cli.ts`) in `cwd` in the background. */
 export function startCli(args: readonly string[], cwd = REPO_ROOT): RunningCli {
-  return new RunningCli(spawn(TSX, [CLI, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
+  return new RunningCli(spawnCli(args, cwd));
+}
+
+// tsx runs the CLI in a child node process and relays catchable signals only: a process group of its own lets a
+// test kill both, or an orphaned server would hold the output pipes open and the test would wait for them forever
+function spawnCli(args: readonly string[], cwd: string): ChildProcess & { stdout: Readable; stderr: Readable } {
+  return spawn(TSX, [CLI, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+}
+
+function killTree(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // the group has already exited
+  }
 }
 
 /**
