@@ -22,10 +22,14 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** The address `npm start` listens on without `--host`: loopback only. */
 export const DEFAULT_HOST = '127.0.0.1';
+/** The port `npm start` listens on without `--port`. */
 export const DEFAULT_PORT = 3000;
+/** The git-ignored folder, relative to the project, for the synthesized assembly and the local versions. */
 export const DEFAULT_STORE_DIR = '.local-api';
 
+/** What `npm start -- --help` prints. */
 export const USAGE = `Usage: npm start -- [options]
 
 Synthesizes the CDK app and serves its REST API on localhost, stage by stage, as API Gateway and Lambda would.

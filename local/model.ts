@@ -37,6 +37,7 @@ export interface LocalEnvironment {
   readonly urlSuffix: string;
 }
 
+/** A node of the resource tree (`AWS::ApiGateway::Resource`, or the root). */
 export interface ApiResource {
   /** Resolved id (the `Ref` value of the `AWS::ApiGateway::Resource`, or the API's root resource id). */
   readonly id: string;
@@ -49,6 +50,7 @@ export interface ApiResource {
   readonly methods: ReadonlyMap<string, ApiMethod>;
 }
 
+/** A method of a resource (`AWS::ApiGateway::Method`). */
 export interface ApiMethod {
   readonly httpMethod: string;
   readonly resourceId: string;
@@ -64,8 +66,10 @@ export interface ApiMethod {
   readonly methodResponses: readonly MethodResponse[];
 }
 
+/** The integration types API Gateway knows; the local API serves `AWS_PROXY`, `AWS` and `MOCK`. */
 export type IntegrationType = 'AWS_PROXY' | 'AWS' | 'MOCK' | 'HTTP' | 'HTTP_PROXY';
 
+/** A method's backend (`Integration` of `AWS::ApiGateway::Method`). */
 export interface Integration {
   readonly type: IntegrationType;
   /** `IntegrationHttpMethod`; AWS_PROXY needs `POST`. */
@@ -86,6 +90,7 @@ export interface Integration {
   readonly contentHandling?: string;
 }
 
+/** One of an integration's `IntegrationResponses`: picked by its selection pattern. */
 export interface IntegrationResponse {
   readonly statusCode: string;
   /** Regex over the integration status (MOCK, HTTP) or the Lambda error message (AWS); absent or `''` = default. */
@@ -96,12 +101,14 @@ export interface IntegrationResponse {
   readonly contentHandling?: string;
 }
 
+/** One of a method's `MethodResponses`. */
 export interface MethodResponse {
   readonly statusCode: string;
   readonly responseParameters: Readonly<Record<string, boolean>>;
   readonly responseModels: Readonly<Record<string, string>>;
 }
 
+/** An `AWS::ApiGateway::RequestValidator`: what a method's validation checks. */
 export interface RequestValidator {
   readonly id: string;
   readonly name?: string;
@@ -109,6 +116,7 @@ export interface RequestValidator {
   readonly validateRequestParameters: boolean;
 }
 
+/** A deployed stage (`AWS::ApiGateway::Stage`, or a deployment's `StageName`). */
 export interface ApiStage {
   readonly name: string;
   /** Resolved id of the stage's deployment. */
@@ -122,6 +130,7 @@ export interface ApiStage {
   readonly canary?: CanarySetting;
 }
 
+/** One of a stage's `MethodSettings`: throttling for one method, or for all with `/*`. */
 export interface MethodSetting {
   readonly resourcePath: string;
   readonly httpMethod: string;
@@ -132,6 +141,7 @@ export interface MethodSetting {
   readonly metricsEnabled?: boolean;
 }
 
+/** A stage's `CanarySetting`: the share of requests sent with other stage variables. */
 export interface CanarySetting {
   /** Resolved id of the canary's deployment; the stage's own when the template names none. */
   readonly deploymentId: string;
@@ -141,6 +151,7 @@ export interface CanarySetting {
   readonly useStageCache: boolean;
 }
 
+/** An `AWS::Lambda::Function` with its code folder and configuration. */
 export interface LambdaFunction {
   readonly logicalId: string;
   /** Construct path from `aws:cdk:path` metadata, when present. */
@@ -176,6 +187,7 @@ export interface FunctionCode {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/** An `AWS::Lambda::Alias`: a name on one version of a function. */
 export interface LambdaAlias {
   readonly logicalId: string;
   readonly name: string;
@@ -185,6 +197,7 @@ export interface LambdaAlias {
   readonly arn: string;
 }
 
+/** An `AWS::Lambda::Permission`: who may invoke which function, alias or version. */
 export interface LambdaPermission {
   readonly logicalId: string;
   /** As resolved: a name, `name:qualifier`, an ARN or a qualified ARN. */
@@ -207,10 +220,11 @@ export interface LambdaInvoker {
   invoke(request: InvokeRequest): Promise<InvokeOutcome>;
 }
 
+/** One invocation as API Gateway asks Lambda for it. */
 export interface InvokeRequest {
   /**
    * The function named by the integration URI, stage variables substituted: an ARN or a name, with or without a
-   * qualifier (`arn:aws:lambda:us-east-1:123456789012:function:name:beta`).
+   * qualifier (`arn:<partition>:lambda:<region>:<account>:function:<name>:beta`).
    */
   readonly functionArn: string;
   /**
@@ -222,6 +236,7 @@ export interface InvokeRequest {
   readonly payload: unknown;
 }
 
+/** How an invocation ended, as API Gateway sees it. */
 export type InvokeOutcome =
   /** The function returned: `payload` is its JSON-decoded result (`null` for `undefined`). */
   | {

@@ -14,6 +14,7 @@ export class SynthError extends LocalApiError {
   }
 }
 
+/** Where {@link synthesize} runs `cdk synth` and where the assembly goes. */
 export interface SynthOptions {
   /** The CDK project: the folder holding `cdk.json`. */
   readonly projectDir: string;

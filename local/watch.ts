@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** What a CDK project's synth depends on: its source folders and its context. */
+/** What a CDK project's synth depends on: its source folders... */
 export const WATCHED_FOLDERS: readonly string[] = ['bin', 'lib', 'lambda'];
+/** ...and its context. */
 export const WATCHED_FILES: readonly string[] = ['cdk.json'];
 
+/** What {@link watchProject} watches and whom it tells. */
 export interface WatchOptions {
   readonly projectDir: string;
   /**

@@ -16,6 +16,7 @@ export interface LoadedApi {
   readonly warnings: string[];
 }
 
+/** The stack {@link buildApiDefinition} reads and the version store it publishes to. */
 export interface BuildApiDefinitionOptions {
   readonly stack: StackArtifact;
   readonly store: VersionStore;

@@ -12,6 +12,7 @@ export { displayName } from './functions';
 export { IntrinsicError, IntrinsicResolver, SUPPORTED_INTRINSICS } from './intrinsics';
 export { IGNORED_RESOURCE_TYPES, SERVED_RESOURCE_TYPES } from './unsupported';
 
+/** What {@link loadApi} reads, and where it keeps local versions. */
 export interface LoadApiOptions {
   /** The cloud assembly folder (`cdk.out`), as the user named it. */
   readonly assemblyDir: string;

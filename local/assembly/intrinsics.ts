@@ -33,6 +33,7 @@ const CONDITION_FUNCTIONS = new Set(['Fn::Equals', 'Fn::And', 'Fn::Or', 'Fn::Not
 /** What `Ref: AWS::NoValue` resolves to before the property holding it is dropped. */
 const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 
+/** The template and the local values its pseudo parameters resolve to. */
 export interface ResolverOptions {
   readonly template: CfnTemplate;
   /** The CloudFormation stack name (`AWS::StackName`). */

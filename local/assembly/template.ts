@@ -8,6 +8,7 @@ export interface CfnTemplate {
   readonly Transform?: unknown;
 }
 
+/** One entry of the template's `Resources`. */
 export interface CfnResource {
   readonly Type: string;
   readonly Properties?: Readonly<Record<string, unknown>>;
@@ -16,6 +17,7 @@ export interface CfnResource {
   readonly DependsOn?: string | readonly string[];
 }
 
+/** One entry of the template's `Parameters`. */
 export interface CfnParameter {
   readonly Type: string;
   readonly Default?: unknown;

@@ -18,6 +18,7 @@ export const MAX_REQUEST_BYTES = 6_291_456;
 /** Lambda's limit on a synchronous invocation's response payload, as its error message states it. */
 export const MAX_RESPONSE_BYTES = 6_291_556;
 
+/** The functions {@link createLambdaService} serves, and its limits. */
 export interface LambdaServiceOptions {
   /** The API whose functions, aliases, versions and permissions the service serves. */
   readonly api: ApiDefinition;

@@ -1,6 +1,7 @@
 import type { FunctionError, FunctionWorkerOptions, WorkerInvocation, WorkerOutcome } from './worker';
 import { FunctionWorker } from './worker';
 
+/** How many environments one function version may run, and how many invocations may wait for one. */
 export interface PoolLimits {
   /** Execution environments (workers) this version may run at once. */
   readonly maxWorkers: number;

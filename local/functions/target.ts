@@ -31,6 +31,7 @@ export interface InvokeTarget {
   readonly invokedFunctionArn: string;
 }
 
+/** The function version an invocation runs, or Lambda's not-found message. */
 export type TargetResolution =
   { readonly found: true; readonly target: InvokeTarget } | { readonly found: false; readonly message: string };
 

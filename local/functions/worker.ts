@@ -17,6 +17,7 @@ export interface FunctionError {
 export type WorkerOutcome =
   { readonly kind: 'success'; readonly payload: string } | ({ readonly kind: 'function-error' } & FunctionError);
 
+/** One invocation handed to a worker. */
 export interface WorkerInvocation {
   readonly requestId: string;
   /** The event's JSON text. */
@@ -25,6 +26,7 @@ export interface WorkerInvocation {
   readonly timeoutSeconds: number;
 }
 
+/** The function version a worker runs, and where its output goes. */
 export interface FunctionWorkerOptions {
   /** `<function name>:<version>`: prefixes every log line of this worker. */
   readonly label: string;

@@ -1,7 +1,8 @@
 import type { ApiMethod, ApiStage, MethodSetting } from '../model';
 
-/** The account-level default limits (per region): 10,000 requests per second, bursts of 5,000. */
+/** The account-level default rate limit (per region): 10,000 requests per second. */
 export const ACCOUNT_RATE_LIMIT = 10_000;
+/** The account-level default burst limit (per region): 5,000 requests. */
 export const ACCOUNT_BURST_LIMIT = 5_000;
 
 /** Decides whether a request is within its method's throttling limits. */

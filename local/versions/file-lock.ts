@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import { LocalApiError } from '../errors';
 
+/** How long a file lock waits, and when it counts another holder as gone. */
 export interface FileLockOptions {
   /**
    * How long to wait for another holder before giving up.

@@ -44,6 +44,7 @@ export interface PublishableFunction {
   readonly configuration: FunctionConfiguration;
 }
 
+/** What publishing a function's current bundle gave. */
 export interface PublishResult {
   /** The version that holds this code and configuration: an existing one, or the one just published. */
   readonly version: number;
@@ -54,6 +55,7 @@ export interface PublishResult {
   readonly versions: FunctionVersions;
 }
 
+/** Test seams of the version store: its clock and its lock. */
 export interface VersionStoreOptions {
   /** The clock `publishedAt` is read from. */
   readonly now?: () => Date;
