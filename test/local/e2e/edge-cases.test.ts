@@ -26,7 +26,9 @@ function edgeAssembly(echoCode = 'A', directory?: string): string {
       .permission(logicalId, { qualifier: 'live', stage: 'dev', method: 'GET', path: resourcePath });
   };
   route('Echo', ECHO_VERSION(echoCode));
-  route('Hangs', 'exports.handler = () => new Promise(() => {});', { timeoutSeconds: 1 });
+  route('Hangs', 'exports.handler = () => { console.log("hanging"); return new Promise(() => {}); };', {
+    timeoutSeconds: 1,
+  });
   // long enough that a loaded machine answers another request well before it times out
   route('Stalls', 'exports.handler = () => new Promise(() => {});', { timeoutSeconds: 5 });
   route('Spins', 'exports.handler = async () => { for (;;) {} };', { timeoutSeconds: 1 });
@@ -68,6 +70,7 @@ describe('local API over hand-made assemblies', () => {
 
     expect(answer.status).toBe(500);
     expect(answer.json()).toEqual({ message: 'Internal server error' });
+    expect(local.executionLog.join('\n')).toContain('Invalid permissions on Lambda function');
   });
 
   test('answers 500 for an alias pinned to a version missing locally, named in a warning at start-up', async () => {
@@ -76,6 +79,7 @@ describe('local API over hand-made assemblies', () => {
     expect(answer.status).toBe(500);
     expect(answer.json()).toEqual({ message: 'Internal server error' });
     expect(local.api.loaded.warnings.join('\n')).toMatch(/gone.*version 5/);
+    expect(local.executionLog.join('\n')).toMatch(/Lambda refused the invocation: .*:gone/);
   });
 
   test.each([
@@ -162,14 +166,16 @@ describe('LocalApi.reload', () => {
   test('finishes a request in flight on the old functions after the swap', async () => {
     // GIVEN
     const hanging = local.fetch('/dev/hangs');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!local.functionLog.some((line) => line.endsWith('hanging'))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
 
     // WHEN
     removeDirectory(assemblyDir);
     edgeAssembly('B', assemblyDir);
     await local.api.reload();
 
-    // THEN: the old function's timeout, not a closed service
+    // THEN: the old function's timeout (502), not a closed service (429)
     expect((await hanging).status).toBe(502);
     expect((await local.fetch('/dev/echo')).json()).toEqual({ code: 'B', functionVersion: '2' });
   });
