@@ -24,25 +24,12 @@ import {
   asStringList,
   asStringMap,
 } from './values';
+import { BUILT_IN_MODELS } from '../built-in-models';
 
 /** API Gateway's defaults for an integration that leaves them out. */
 const DEFAULT_PASSTHROUGH_BEHAVIOR = 'WHEN_NO_MATCH';
 const DEFAULT_TIMEOUT_IN_MILLIS = 29_000;
 const INTEGRATION_TYPES: readonly IntegrationType[] = ['AWS_PROXY', 'AWS', 'MOCK', 'HTTP', 'HTTP_PROXY'];
-
-/** The models every REST API has without defining them. */
-const BUILT_IN_MODELS: ReadonlyMap<string, unknown> = new Map([
-  ['Empty', { $schema: 'http://json-schema.org/draft-04/schema#', title: 'Empty Schema', type: 'object' }],
-  [
-    'Error',
-    {
-      $schema: 'http://json-schema.org/draft-04/schema#',
-      title: 'Error Schema',
-      type: 'object',
-      properties: { message: { type: 'string' } },
-    },
-  ],
-]);
 
 /** The REST API part of an {@link ApiDefinition}: everything but the functions and permissions. */
 export interface RestApiParts {

@@ -6,6 +6,7 @@ import { gatewayError } from './gateway-responses';
 import { mediaType } from './media-types';
 import type { HeaderLines, QueryParameters } from './request';
 import { headerValue } from './request';
+import { BUILT_IN_MODELS } from '../built-in-models';
 
 /** Validates requests as a method's request validator says: required parameters first, then the body. */
 export interface RequestValidation {
@@ -89,20 +90,6 @@ function parameterValue(location: string, name: string, request: RequestParts): 
 function isBlank(value: string | undefined): boolean {
   return value === undefined || value === '';
 }
-
-/** The built-in models every REST API has, unless the API defines a model of the same name. */
-const BUILT_IN_MODELS: ReadonlyMap<string, unknown> = new Map([
-  ['Empty', { $schema: 'http://json-schema.org/draft-04/schema#', title: 'Empty Schema', type: 'object' }],
-  [
-    'Error',
-    {
-      $schema: 'http://json-schema.org/draft-04/schema#',
-      title: 'Error Schema',
-      type: 'object',
-      properties: { message: { type: 'string' } },
-    },
-  ],
-]);
 
 /** Validates request bodies against an API's models, compiling each model once. */
 export interface BodyValidator {
