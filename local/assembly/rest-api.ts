@@ -1,5 +1,6 @@
 import { LocalApiError } from '../errors';
 import type {
+  ApiDefinition,
   ApiMethod,
   ApiResource,
   ApiStage,
@@ -32,18 +33,13 @@ const DEFAULT_TIMEOUT_IN_MILLIS = 29_000;
 const INTEGRATION_TYPES: readonly IntegrationType[] = ['AWS_PROXY', 'AWS', 'MOCK', 'HTTP', 'HTTP_PROXY'];
 
 /** The REST API part of an {@link ApiDefinition}: everything but the functions and permissions. */
-export interface RestApiParts {
-  readonly restApiLogicalId: string;
-  readonly restApiId: string;
-  readonly apiName: string;
-  readonly binaryMediaTypes: readonly string[];
-  readonly root: ApiResource;
-  readonly models: ReadonlyMap<string, unknown>;
-  readonly validators: ReadonlyMap<string, RequestValidator>;
-  readonly stages: readonly ApiStage[];
+export type RestApiParts = Pick<
+  ApiDefinition,
+  'restApiLogicalId' | 'restApiId' | 'apiName' | 'binaryMediaTypes' | 'root' | 'models' | 'validators' | 'stages'
+> & {
   readonly unsupported: readonly Unsupported[];
   readonly warnings: readonly string[];
-}
+};
 
 /**
  * Reads the stack's REST API: its resource tree (from the `ParentId` chains of `AWS::ApiGateway::Resource`), methods

@@ -9,18 +9,11 @@ import type {
   InvokeOutcome,
   LambdaFunction,
   LambdaPermission,
-  LocalEnvironment,
 } from '../../../local/model';
 
-/** The environment every fixture API lives in. */
-export const ENVIRONMENT: LocalEnvironment = {
-  accountId: '123456789012',
-  region: 'us-east-1',
-  partition: 'aws',
-  urlSuffix: 'amazonaws.com',
-};
+import { API_ID, ENVIRONMENT } from './gateway-fixtures';
 
-export const API_ID = 'a1b2c3d4e5';
+export { API_ID, ENVIRONMENT };
 
 /** The execute-api ARN API Gateway invokes with: `.../<api-id>/<stage>/<METHOD>/<path without leading slash>`. */
 export function sourceArn(stage = 'beta', method = 'GET', resourcePath = 'api/hello'): string {
