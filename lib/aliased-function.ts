@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { VersionSelector } from './config';
+import { esbuildCode } from './esbuild-code';
 import { pascalCase } from './naming';
 
 /** Properties of an {@link AliasedFunction}. */
@@ -51,7 +51,7 @@ export interface AliasedFunctionProps {
   readonly description?: string;
 
   /**
-   * Directory that holds `package-lock.json`; esbuild bundles from here.
+   * Directory esbuild resolves modules from; the bundle's source map names its sources relative to it.
    *
    * @default - the directory above `lib/`
    */
@@ -59,7 +59,7 @@ export interface AliasedFunctionProps {
 }
 
 /**
- * A Node.js function bundled locally by esbuild, which publishes a version whenever its code or configuration
+ * A Node.js function bundled by esbuild in the synth's own process (see {@link esbuildCode}), which publishes a version whenever its code or configuration
  * changes and exposes one alias per release channel (stage or canary), each on its own configured version.
  *
  * Published versions are retained when they leave the template, so a pinned alias keeps working after later
@@ -67,7 +67,7 @@ export interface AliasedFunctionProps {
  */
 export class AliasedFunction extends Construct {
   /** The function itself. */
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   /** The function's log group, in Lambda's JSON log format. */
   public readonly logGroup: logs.LogGroup;
   /** The version this synth publishes; aliases on `'latest'` serve it. */
@@ -88,11 +88,9 @@ export class AliasedFunction extends Construct {
     });
     this.logGroup.grantWrite(role);
 
-    this.function = new nodejs.NodejsFunction(this, 'Resource', {
-      entry: props.entry,
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+    this.function = new lambda.Function(this, 'Resource', {
+      code: esbuildCode({ entry: props.entry, projectRoot, target: 'node24', externalModules: ['@aws-sdk/*'] }),
+      handler: 'index.handler',
       // a fixed runtime, so that a CDK upgrade never changes it (and publishes new versions) unseen
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -103,13 +101,6 @@ export class AliasedFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        externalModules: ['@aws-sdk/*'],
-        forceDockerBundling: false,
-      },
       currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
     });
     this.currentVersion = this.function.currentVersion;
