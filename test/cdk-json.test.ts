@@ -15,6 +15,6 @@ describe('cdk.json', () => {
   });
 
   test('runs the app with tsx', () => {
-    expect(cdkJson().app).toBe('npx tsx bin/app.ts');
+    expect(cdkJson().app).toBe('node --import tsx bin/app.ts');
   });
 });

@@ -1,11 +1,25 @@
+import type { SpawnSyncReturns } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROJECT_ROOT, cdkJson, rawConfig } from '../support/template';
 
-/** Runs bin/app.ts as the CDK CLI would, with the committed context plus overrides, offline and without credentials. */
-function runApp(context: Record<string, unknown>, defaults: { account?: string; region?: string } = {}) {
+type AppRun = SpawnSyncReturns<string> & { outdir: string };
+const runs = new Map<string, AppRun>();
+
+/**
+ * Runs bin/app.ts as the CDK CLI would, with the committed context plus overrides, offline and without credentials.
+ * Tests that give the same inputs share one run: the app is a function of them.
+ */
+function runApp(context: Record<string, unknown>, defaults: { account?: string; region?: string } = {}): AppRun {
+  const key = JSON.stringify([context, defaults]);
+  const run = runs.get(key) ?? spawnApp(context, defaults);
+  runs.set(key, run);
+  return run;
+}
+
+function spawnApp(context: Record<string, unknown>, defaults: { account?: string; region?: string }): AppRun {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-test-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -16,7 +30,7 @@ function runApp(context: Record<string, unknown>, defaults: { account?: string; 
   delete env.CDK_DEFAULT_REGION;
   if (defaults.account) env.CDK_DEFAULT_ACCOUNT = defaults.account;
   if (defaults.region) env.CDK_DEFAULT_REGION = defaults.region;
-  const result = spawnSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
     cwd: PROJECT_ROOT,
     env,
     encoding: 'utf8',

@@ -47,12 +47,22 @@ describe('npm run release', () => {
     });
   });
 
-  test('exits 1 with one line on stderr when npx tsx release/cli.ts refuses a version', () => {
+  test('exits 1 with one line on stderr when release/cli.ts refuses a version', () => {
     const dir = tempProject();
     const config = path.join(dir, 'cdk.json');
     const before = fs.readFileSync(config, 'utf8');
 
-    const run = spawn('npx', ['tsx', 'release/cli.ts', 'promote', 'v1', '--version', '0', '--config', config]);
+    const run = spawn(process.execPath, [
+      '--import',
+      'tsx',
+      'release/cli.ts',
+      'promote',
+      'v1',
+      '--version',
+      '0',
+      '--config',
+      config,
+    ]);
 
     expect(run).toEqual({
       code: 1,
@@ -63,6 +73,6 @@ describe('npm run release', () => {
   });
 
   test('exits 2 on an unknown command', () => {
-    expect(spawn('npx', ['tsx', 'release/cli.ts', 'deploy']).code).toBe(2);
+    expect(spawn(process.execPath, ['--import', 'tsx', 'release/cli.ts', 'deploy']).code).toBe(2);
   });
 });

@@ -7,7 +7,6 @@ import type { Readable } from 'node:stream';
 
 /** The repository root, where `local/cli.ts` and `node_modules` live. */
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = path.join(REPO_ROOT, 'local', 'cli.ts');
 
 /** How a CLI run ended. */
@@ -17,7 +16,7 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `npm start -- <args>` (as `tsx local/cli.ts`) in `cwd` to its end. */
+/** Runs `npm start -- <args>` (as `node --import tsx local/cli.ts`) in `cwd` to its end. */
 export function runCli(args: readonly string[], cwd = REPO_ROOT, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, cwd);
@@ -89,8 +88,8 @@ export class RunningCli {
   }
 
   /**
-   * Sends `signal` (SIGINT is Ctrl+C) and waits for the exit code. SIGKILL goes to the whole process group, since
-   * tsx cannot relay it to the server process it runs.
+   * Sends `signal` (SIGINT is Ctrl+C) and waits for the exit code. SIGKILL goes to the whole process group: the CLI's
+   * own children (a `cdk synth` under way) with it.
    */
   async stop(signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
@@ -115,15 +114,20 @@ export class RunningCli {
   }
 }
 
-/** Starts `npm start -- <args>` (as `tsx local/cli.ts`) in `cwd` in the background. */
+/** Starts `npm start -- <args>` (as `node --import tsx local/cli.ts`) in `cwd` in the background. */
 export function startCli(args: readonly string[], cwd = REPO_ROOT): RunningCli {
   return new RunningCli(spawnCli(args, cwd));
 }
 
-// tsx runs the CLI in a child node process and relays catchable signals only: a process group of its own lets a
-// test kill both, or an orphaned server would hold the output pipes open and the test would wait for them forever
+// one node process, as `npm start` runs it; a process group of its own lets a test kill it with a synth it started,
+// or an orphaned `cdk synth` would hold the output pipes open and the test would wait for them forever
 function spawnCli(args: readonly string[], cwd: string): ChildProcess & { stdout: Readable; stderr: Readable } {
-  return spawn(TSX, [CLI, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd,
+    env: cliEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
 }
 
 function killTree(child: ChildProcess): void {
