@@ -10,6 +10,7 @@ import { ApiGatewayAccount } from './api-gateway-account';
 import type { AppConfig, FunctionName, StageConfig, VersionSelector } from './config';
 import { FUNCTION_NAMES } from './config';
 import { addHealthCheck } from './health-check';
+import { LogEncryptionKey } from './log-encryption-key';
 import type { ApiStageProps } from './staged-rest-api';
 import { StagedRestApi } from './staged-rest-api';
 
@@ -49,6 +50,8 @@ export class ApiStack extends Stack {
     // validated against the values CloudWatch Logs accepts, which are RetentionDays' values
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
+    // one customer-managed key for every log group of the stack
+    const logEncryptionKey = new LogEncryptionKey(this, 'LogKey');
     const account = config.manageAccountCloudWatchRole ? new ApiGatewayAccount(this, 'ApiGatewayAccount') : undefined;
 
     const functions = {} as Record<FunctionName, AliasedFunction>;
@@ -57,6 +60,7 @@ export class ApiStack extends Stack {
         entry: path.join(lambdaRoot, name, 'index.ts'),
         aliases: aliasVersions(config.stages, name),
         logRetention,
+        logEncryptionKey,
         ...FUNCTIONS[name],
       });
     }
@@ -67,6 +71,7 @@ export class ApiStack extends Stack {
       description: `Hello and FAQ API (${config.environmentName})`,
       stages: config.stages.map(apiStage),
       logRetention,
+      logEncryptionKey,
       loggingDependency: account?.resource,
     });
 

@@ -1,6 +1,7 @@
 import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IDependable } from 'constructs';
@@ -71,6 +72,13 @@ export interface StagedRestApiProps {
   readonly stages: readonly ApiStageProps[];
   /** Retention of the access and execution log groups. */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Customer-managed key the access and execution log groups are encrypted with; its policy must let CloudWatch Logs
+   * use it.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
   /**
    * What the stages' logging needs to exist first: the account-level API Gateway CloudWatch role setting.
    *
@@ -214,6 +222,8 @@ export class StagedRestApi extends Construct {
           principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
           action: 'lambda:InvokeFunction',
           sourceArn: this.api.arnForExecuteApi(httpMethod, arnPath, stage.stageName),
+          // the api's own account, beside its arn: a confused-deputy guard that names the account outright
+          sourceAccount: Stack.of(this).account,
         });
       }
     }
@@ -222,11 +232,13 @@ export class StagedRestApi extends Construct {
 
   private addStage(props: ApiStageProps, apiProps: StagedRestApiProps): void {
     const id = pascalCase(props.stageName);
-    const accessLogs = new logs.LogGroup(this, `${id}AccessLogs`, { retention: apiProps.logRetention });
+    const encryptionKey = apiProps.logEncryptionKey;
+    const accessLogs = new logs.LogGroup(this, `${id}AccessLogs`, { retention: apiProps.logRetention, encryptionKey });
     // created by us, before the stage, so that it gets a retention instead of API Gateway's never-expire default
     const executionLogs = new logs.LogGroup(this, `${id}ExecutionLogs`, {
       logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${props.stageName}`,
       retention: apiProps.logRetention,
+      encryptionKey,
     });
 
     const stage = new apigw.Stage(this, `${id}Stage`, {
@@ -250,6 +262,7 @@ export class StagedRestApi extends Construct {
       new logs.LogGroup(this, `${id}CanaryAccessLogs`, {
         logGroupName: `${accessLogs.logGroupName}/Canary`,
         retention: apiProps.logRetention,
+        encryptionKey,
       });
       this.configureCanary(stage, props.canary);
     }

@@ -297,6 +297,41 @@ describe('stages', () => {
   });
 });
 
+describe('log encryption', () => {
+  const key = () => only('AWS::KMS::Key', 'LogKey');
+
+  test('every log group of the stack is encrypted with the one customer-managed key, which rotates', () => {
+    const keys = resources('AWS::KMS::Key');
+    expect(keys).toHaveLength(1);
+    expect(key().Properties.EnableKeyRotation).toBe(true);
+    const groups = resources('AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(7);
+    for (const [id, group] of groups) {
+      expect([id, group.Properties.KmsKeyId]).toEqual([id, { 'Fn::GetAtt': [keys[0]![0], 'Arn'] }]);
+    }
+  });
+
+  test("the key lets this region's CloudWatch Logs use it for this account's log groups only", () => {
+    const statements = key().Properties.KeyPolicy.Statement as Record<string, any>[];
+    const logs = statements.find((s) => s.Sid === 'CloudWatchLogsOfThisAccount')!;
+    expect(flatten(logs.Principal.Service)).toBe('logs.${AWS::Region}.${AWS::URLSuffix}');
+    expect(logs.Action).toEqual([
+      'kms:Decrypt*',
+      'kms:Describe*',
+      'kms:Encrypt*',
+      'kms:GenerateDataKey*',
+      'kms:ReEncrypt*',
+    ]);
+    expect(flatten(logs.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])).toBe(
+      'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*',
+    );
+  });
+
+  test('the key outlives the stack, as the log groups it encrypts do', () => {
+    expect(key()).toMatchObject({ DeletionPolicy: 'Retain' });
+  });
+});
+
 describe('invoke permissions', () => {
   const permissions = () =>
     resources('AWS::Lambda::Permission').map(([, p]) => ({
@@ -330,6 +365,21 @@ describe('invoke permissions', () => {
     for (const p of permissions()) {
       expect(p).toMatchObject({ principal: 'apigateway.amazonaws.com', action: 'lambda:InvokeFunction' });
     }
+  });
+
+  test("each permission names the API's account as its source account (confused-deputy guard)", () => {
+    const sourceAccounts = resources('AWS::Lambda::Permission').map(([, p]) => p.Properties.SourceAccount);
+    expect(sourceAccounts).toHaveLength(12);
+    for (const account of sourceAccounts) expect(account).toEqual({ Ref: 'AWS::AccountId' });
+  });
+
+  test('the source account is the literal account id when the stack knows its account', () => {
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const known = Template.fromStack(new Stack(newApp(), 'Known', { config: shippedConfig(), env }));
+    const sourceAccounts = Object.values(known.findResources('AWS::Lambda::Permission')).map(
+      (p) => p.Properties.SourceAccount,
+    );
+    expect(new Set(sourceAccounts)).toEqual(new Set(['123456789012']));
   });
 
   test('no permission covers every stage or the unqualified function', () => {
