@@ -47,8 +47,8 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const lambdaRoot = props.lambdaRoot ?? path.join(__dirname, '..', 'lambda');
-    // validated against the values CloudWatch Logs accepts, which are RetentionDays' values
-    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    // every stage's invocations write to the function log groups: they keep the longest of the stages' retentions
+    const functionLogRetention = Math.max(...config.stages.map((s) => s.logRetentionDays)) as logs.RetentionDays;
 
     // one customer-managed key for every log group of the stack
     const logEncryptionKey = new LogEncryptionKey(this, 'LogKey');
@@ -59,7 +59,7 @@ export class ApiStack extends Stack {
       functions[name] = new AliasedFunction(this, pascalCase(name), {
         entry: path.join(lambdaRoot, name, 'index.ts'),
         aliases: aliasVersions(config.stages, name),
-        logRetention,
+        logRetention: functionLogRetention,
         logEncryptionKey,
         ...FUNCTIONS[name],
       });
@@ -70,7 +70,6 @@ export class ApiStack extends Stack {
       restApiName: config.apiName,
       description: `Hello and FAQ API (${config.environmentName})`,
       stages: config.stages.map(apiStage),
-      logRetention,
       logEncryptionKey,
       loggingDependency: account?.resource,
     });
@@ -173,6 +172,8 @@ function apiStage(stage: StageConfig): ApiStageProps {
     loggingLevel: apigw.MethodLoggingLevel[stage.loggingLevel],
     dataTrace: stage.dataTrace,
     throttle: stage.throttle,
+    // validated against the values CloudWatch Logs accepts, which are RetentionDays' values
+    logRetention: stage.logRetentionDays as logs.RetentionDays,
     canary: stage.canary && { percentTraffic: stage.canary.percentTraffic, lambdaAlias: stage.canary.alias },
   };
 }

@@ -50,6 +50,8 @@ export interface ApiStageProps {
   readonly dataTrace: boolean;
   /** Throttling of every method of the stage. */
   readonly throttle: StageThrottle;
+  /** Retention of the stage's access and execution log groups, and of its canary's access log group. */
+  readonly logRetention: logs.RetentionDays;
   /**
    * The stage's canary.
    *
@@ -70,8 +72,6 @@ export interface StagedRestApiProps {
   readonly description?: string;
   /** The stages, all serving one shared deployment of the API definition. */
   readonly stages: readonly ApiStageProps[];
-  /** Retention of the access and execution log groups. */
-  readonly logRetention: logs.RetentionDays;
   /**
    * Customer-managed key the access and execution log groups are encrypted with; its policy must let CloudWatch Logs
    * use it.
@@ -146,6 +146,7 @@ export class StagedRestApi extends Construct {
   private readonly stageProps: readonly ApiStageProps[];
   private readonly stageByName = new Map<string, apigw.Stage>();
   private readonly accessLogGroupByStage = new Map<string, logs.LogGroup>();
+  private readonly logGroupsByStage = new Map<string, logs.LogGroup[]>();
 
   constructor(scope: Construct, id: string, props: StagedRestApiProps) {
     super(scope, id);
@@ -192,6 +193,13 @@ export class StagedRestApi extends Construct {
     return group;
   }
 
+  /** Every log group of the stage with this name (access, execution, canary access); throws if there is none. */
+  public logGroups(stageName: string): readonly logs.LogGroup[] {
+    const groups = this.logGroupsByStage.get(stageName);
+    if (!groups) throw new Error(`${this.node.path} has no stage ${JSON.stringify(stageName)}`);
+    return groups;
+  }
+
   /**
    * Adds a method with Lambda proxy integration whose URI names the function qualified by the `lambdaAlias` stage
    * variable, so each stage (and each stage's canary) invokes its own alias.
@@ -233,11 +241,11 @@ export class StagedRestApi extends Construct {
   private addStage(props: ApiStageProps, apiProps: StagedRestApiProps): void {
     const id = pascalCase(props.stageName);
     const encryptionKey = apiProps.logEncryptionKey;
-    const accessLogs = new logs.LogGroup(this, `${id}AccessLogs`, { retention: apiProps.logRetention, encryptionKey });
+    const accessLogs = new logs.LogGroup(this, `${id}AccessLogs`, { retention: props.logRetention, encryptionKey });
     // created by us, before the stage, so that it gets a retention instead of API Gateway's never-expire default
     const executionLogs = new logs.LogGroup(this, `${id}ExecutionLogs`, {
       logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${props.stageName}`,
-      retention: apiProps.logRetention,
+      retention: props.logRetention,
       encryptionKey,
     });
 
@@ -257,17 +265,20 @@ export class StagedRestApi extends Construct {
     stage.node.addDependency(executionLogs);
     if (apiProps.loggingDependency) stage.node.addDependency(apiProps.loggingDependency);
 
+    const logGroups = [accessLogs, executionLogs];
     if (props.canary) {
       // api gateway writes canary access logs to '<group>/Canary'; own it so that it gets a retention too
-      new logs.LogGroup(this, `${id}CanaryAccessLogs`, {
+      const canaryAccessLogs = new logs.LogGroup(this, `${id}CanaryAccessLogs`, {
         logGroupName: `${accessLogs.logGroupName}/Canary`,
-        retention: apiProps.logRetention,
+        retention: props.logRetention,
         encryptionKey,
       });
+      logGroups.push(canaryAccessLogs);
       this.configureCanary(stage, props.canary);
     }
     this.stageByName.set(props.stageName, stage);
     this.accessLogGroupByStage.set(props.stageName, accessLogs);
+    this.logGroupsByStage.set(props.stageName, logGroups);
   }
 
   /**

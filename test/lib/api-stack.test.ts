@@ -42,10 +42,20 @@ describe('functions', () => {
     expect(fn.Code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
   });
 
-  test('each function has its own log group with the configured retention', () => {
+  test("each function has its own log group, kept as long as the longest-kept stage's logs (v1: 365 days)", () => {
     for (const name of ['Hello', 'Faq']) {
-      expect(only('AWS::Logs::LogGroup', `${name}LogGroup`).Properties.RetentionInDays).toBe(30);
+      expect(only('AWS::Logs::LogGroup', `${name}LogGroup`).Properties.RetentionInDays).toBe(365);
     }
+  });
+
+  test('the function log groups follow the longest stage retention, whichever stage that is', () => {
+    const config = shippedConfig();
+    const stages = config.stages.map((s) => ({ ...s, logRetentionDays: s.name === 'beta' ? 731 : 400 }));
+    const { template: longer } = synthApiStack({ ...config, stages });
+    const retentions = Object.entries(longer.findResources('AWS::Logs::LogGroup'))
+      .filter(([id]) => /^(Hello|Faq)LogGroup/.test(id))
+      .map(([, g]) => g.Properties.RetentionInDays);
+    expect(retentions).toEqual([731, 731]);
   });
 
   test('function roles have no managed policies and write only to their own log group', () => {
@@ -261,7 +271,7 @@ describe('stages', () => {
     });
   });
 
-  test('execution and canary access log groups are created with retention before API Gateway creates them', () => {
+  test("execution and canary access log groups are created with their stage's retention before API Gateway creates them", () => {
     const names = resources('AWS::Logs::LogGroup')
       .filter(([, g]) => g.Properties.LogGroupName)
       .map(([, g]) => [flatten(g.Properties.LogGroupName), g.Properties.RetentionInDays]);
@@ -269,10 +279,17 @@ describe('stages', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         [`API-Gateway-Execution-Logs_\${${api}}/beta`, 30],
-        [`API-Gateway-Execution-Logs_\${${api}}/v1`, 30],
-        [`\${${logicalId(template, 'AWS::Logs::LogGroup', 'ApiV1AccessLogs')}}/Canary`, 30],
+        [`API-Gateway-Execution-Logs_\${${api}}/v1`, 365],
+        [`\${${logicalId(template, 'AWS::Logs::LogGroup', 'ApiV1AccessLogs')}}/Canary`, 365],
       ]),
     );
+  });
+
+  test.each([
+    ['Beta', 30],
+    ['V1', 365],
+  ])("%s's access log group keeps the stage's configured retention", (id, days) => {
+    expect(only('AWS::Logs::LogGroup', `Api${id}AccessLogs`).Properties.RetentionInDays).toBe(days);
   });
 
   test('the account CloudWatch role is defined once, least-privilege, and stages wait for it', () => {
