@@ -8,7 +8,8 @@ import type { Construct } from 'constructs';
  *
  * Its policy is the default one (the account administers the key through IAM) plus the statement the CloudWatch Logs
  * guide gives (encrypt-log-data-kms): this region's CloudWatch Logs service may use the key for log groups of this
- * account and region only, named by the `kms:EncryptionContext:aws:logs:arn` condition. Whoever writes to or reads
+ * account and region only, named by the `kms:EncryptionContext:aws:logs:arn` condition; and no one may create a
+ * grant on it except for an AWS service. Whoever writes to or reads
  * a log group needs no KMS permission of its own: CloudWatch Logs encrypts and decrypts as itself.
  *
  * The key is retained when the stack is deleted (the CDK default), as the log groups are: deleting it would make
@@ -37,6 +38,20 @@ export class LogEncryptionKey extends kms.Key {
               arnFormat: ArnFormat.COLON_RESOURCE_NAME,
             }),
           },
+        },
+      }),
+    );
+    // nothing needs a grant on this key (cloudwatch logs uses none): only AWS services may create one on a
+    // principal's behalf, as Control Tower's CT.KMS.PR.3 asks
+    this.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'GrantsForAwsServicesOnly',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
         },
       }),
     );
