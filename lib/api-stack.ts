@@ -212,7 +212,7 @@ function apiStage(stage: StageConfig): ApiStageProps {
     dataTrace: stage.dataTrace,
     throttle: stage.throttle,
     // validated against the values CloudWatch Logs accepts, which are RetentionDays' values
-    logRetention: stage.logRetentionDays as logs.RetentionDays,
+    logRetention: stage.logRetentionDays,
     canary: stage.canary && { percentTraffic: stage.canary.percentTraffic, lambdaAlias: stage.canary.alias },
   };
 }

@@ -103,7 +103,7 @@ describe('the same checks everywhere', () => {
     expect(commands.some((c) => c.startsWith('pip install') && c.includes('cfn-lint'))).toBe(true);
   });
 
-  test('.ci/checks type-checks, lints, checks formatting, tests, synthesizes and lints the templates', () => {
+  test('.ci/checks type-checks, lints, checks formatting, tests, synthesizes, runs cfn-guard and lints the templates', () => {
     const checks = fs.readFileSync(path.join(PROJECT_ROOT, '.ci', 'checks'), 'utf8');
     for (const command of [
       'npm run build',
@@ -111,6 +111,7 @@ describe('the same checks everywhere', () => {
       'npm run format:check',
       'npm test',
       'npx cdk synth --quiet',
+      'npx tsx .ci/guard.ts cdk.out/*.template.json',
       'cfn-lint --non-zero-exit-code error',
     ]) {
       expect(checks).toContain(command);
