@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
 import { ApiStack } from '../lib/api-stack';
 import type { GitHubDeployConfig } from '../lib/ci-config';
 import { GITHUB_CONTEXT_KEY, parseGitHubDeployConfig } from '../lib/ci-config';
@@ -14,6 +13,7 @@ import {
   parseConfig,
 } from '../lib/config';
 import { DEPLOY_ROLE_STACK_NAME, DeployRoleStack } from '../lib/deploy-role-stack';
+import { addPolicyValidation } from '../lib/policy-validation';
 
 const app = new App();
 
@@ -51,4 +51,4 @@ if (github) {
   });
 }
 
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+addPolicyValidation(app);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -28,6 +29,13 @@ export interface AliasedFunctionProps {
    * Retention of the function's log group.
    */
   readonly logRetention: logs.RetentionDays;
+
+  /**
+   * Customer-managed key the function's log group is encrypted with; its policy must let CloudWatch Logs use it.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
 
   /**
    * Memory, in MiB.
@@ -79,7 +87,10 @@ export class AliasedFunction extends Construct {
     super(scope, id);
     const projectRoot = props.projectRoot ?? path.join(__dirname, '..');
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      encryptionKey: props.logEncryptionKey,
+    });
 
     // our own role with write access to our own log group, instead of the managed AWSLambdaBasicExecutionRole
     const role = new iam.Role(this, 'ServiceRole', {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { StackProps } from 'aws-cdk-lib';
-import { CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -8,8 +8,10 @@ import { AliasedFunction } from './aliased-function';
 import { pascalCase } from './naming';
 import { ApiGatewayAccount } from './api-gateway-account';
 import type { AppConfig, FunctionName, StageConfig, VersionSelector } from './config';
-import { FUNCTION_NAMES } from './config';
+import { FUNCTION_NAMES, MINIMUM_PRODUCTION_RETENTION_DAYS } from './config';
 import { addHealthCheck } from './health-check';
+import { LogEncryptionKey } from './log-encryption-key';
+import { acknowledgeGuardRule } from './policy-validation';
 import type { ApiStageProps } from './staged-rest-api';
 import { StagedRestApi } from './staged-rest-api';
 
@@ -46,9 +48,11 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const lambdaRoot = props.lambdaRoot ?? path.join(__dirname, '..', 'lambda');
-    // validated against the values CloudWatch Logs accepts, which are RetentionDays' values
-    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    // every stage's invocations write to the function log groups: they keep the longest of the stages' retentions
+    const functionLogRetention = Math.max(...config.stages.map((s) => s.logRetentionDays)) as logs.RetentionDays;
 
+    // one customer-managed key for every log group of the stack
+    const logEncryptionKey = new LogEncryptionKey(this, 'LogKey');
     const account = config.manageAccountCloudWatchRole ? new ApiGatewayAccount(this, 'ApiGatewayAccount') : undefined;
 
     const functions = {} as Record<FunctionName, AliasedFunction>;
@@ -56,7 +60,8 @@ export class ApiStack extends Stack {
       functions[name] = new AliasedFunction(this, pascalCase(name), {
         entry: path.join(lambdaRoot, name, 'index.ts'),
         aliases: aliasVersions(config.stages, name),
-        logRetention,
+        logRetention: functionLogRetention,
+        logEncryptionKey,
         ...FUNCTIONS[name],
       });
     }
@@ -66,12 +71,13 @@ export class ApiStack extends Stack {
       restApiName: config.apiName,
       description: `Hello and FAQ API (${config.environmentName})`,
       stages: config.stages.map(apiStage),
-      logRetention,
+      logEncryptionKey,
       loggingDependency: account?.resource,
     });
 
     this.addRoutes();
     this.acknowledgePublicApi(config);
+    this.acknowledgeControlTowerExceptions(config);
     this.addOutputs(config);
   }
 
@@ -129,6 +135,43 @@ export class ApiStack extends Stack {
     }
   }
 
+  /** The Control Tower proactive controls (cfn-guard) that do not apply to some resources of this stack, and why. */
+  private acknowledgeControlTowerExceptions(config: AppConfig): void {
+    for (const name of FUNCTION_NAMES) {
+      acknowledgeGuardRule(this.functions[name].function, {
+        id: 'CT.LAMBDA.PR.3',
+        reason:
+          'Not in a VPC: the function reaches nothing private (no database, no VPC endpoint, no internal service); it ' +
+          'answers from its own code. A VPC would add subnets, ENIs and NAT costs for no isolation gain; put it in ' +
+          'one when it first calls something private.',
+      });
+    }
+    for (const stage of config.stages) {
+      if (stage.logRetentionDays >= MINIMUM_PRODUCTION_RETENTION_DAYS) continue;
+      // config.ts refuses a production stage below a year: only development stages get here
+      for (const group of this.api.logGroups(stage.name)) {
+        acknowledgeGuardRule(group, {
+          id: 'CT.CLOUDWATCH.PR.2',
+          reason:
+            `The ${stage.name} stage is a development stage (api.stages.${stage.name}.logRetentionDays: ` +
+            `${stage.logRetentionDays} days): its logs hold no production traffic, and with data trace on they hold ` +
+            'whole requests and responses, better not kept a year. Production stages keep theirs at least 365 days.',
+        });
+      }
+    }
+    if (Token.isUnresolved(this.account)) {
+      // synthesized without an account (offline, no credentials), SourceAccount is { Ref: AWS::AccountId }
+      acknowledgeGuardRule(this, {
+        id: 'CT.LAMBDA.PR.2',
+        reason:
+          "Each permission names the API's account as SourceAccount and its stage and method as SourceArn, but this " +
+          'synth has no account, so SourceAccount is Ref AWS::AccountId and the rule accepts only a literal. With a ' +
+          "known account (the environment's account or CDK_DEFAULT_ACCOUNT) the same permissions pass unacknowledged, " +
+          "as they do Control Tower's hook, which sees the resolved value.",
+      });
+    }
+  }
+
   private addOutputs(config: AppConfig): void {
     new CfnOutput(this, 'ApiId', { value: this.api.api.restApiId, description: 'Id of the REST API' });
     for (const stage of config.stages) {
@@ -168,6 +211,8 @@ function apiStage(stage: StageConfig): ApiStageProps {
     loggingLevel: apigw.MethodLoggingLevel[stage.loggingLevel],
     dataTrace: stage.dataTrace,
     throttle: stage.throttle,
+    // validated against the values CloudWatch Logs accepts, which are RetentionDays' values
+    logRetention: stage.logRetentionDays,
     canary: stage.canary && { percentTraffic: stage.canary.percentTraffic, lambdaAlias: stage.canary.alias },
   };
 }

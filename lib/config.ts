@@ -20,6 +20,16 @@ export type StageName = (typeof STAGE_NAMES)[number];
  */
 export const CANARY_STAGES: readonly StageName[] = ['v1'];
 
+/**
+ * The stages whose log groups may keep logs for less than a year: development stages, whose logs hold no production
+ * traffic (and, with data trace on, whole request and response bodies better not kept long). Every other stage keeps
+ * its logs at least {@link MINIMUM_PRODUCTION_RETENTION_DAYS}, as Control Tower's CT.CLOUDWATCH.PR.2 requires.
+ */
+export const DEVELOPMENT_STAGES: readonly StageName[] = ['beta'];
+
+/** The shortest log retention of a production stage: one year (Control Tower CT.CLOUDWATCH.PR.2). */
+export const MINIMUM_PRODUCTION_RETENTION_DAYS = 365;
+
 /** The functions the API serves; each has a folder `lambda/<name>/` and one alias per stage. */
 export const FUNCTION_NAMES = ['hello', 'faq'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
@@ -88,6 +98,13 @@ export interface StageConfig {
   readonly dataTrace: boolean;
   /** Throttling of every method of the stage. */
   readonly throttle: ThrottleConfig;
+  /**
+   * Retention of the stage's access and execution log groups (and its canary's), in days: a value CloudWatch Logs
+   * accepts, at least {@link MINIMUM_PRODUCTION_RETENTION_DAYS} unless the stage is one of
+   * {@link DEVELOPMENT_STAGES}. The function log groups, which every stage's invocations write to, keep the longest
+   * of the stages' retentions.
+   */
+  readonly logRetentionDays: number;
   /** The version each function's stage alias serves. */
   readonly versions: FunctionVersions;
   /** The stage's canary, if it has one. */
@@ -106,8 +123,6 @@ export interface AppConfig {
   readonly account?: string;
   /** The region from the environment block, when it pins one. */
   readonly region?: string;
-  /** Retention of every log group the stack creates, in days. */
-  readonly logRetentionDays: number;
   /**
    * Whether this environment's stack defines the account-level API Gateway CloudWatch role. There is one per
    * account and region: exactly one environment per account and region may set it.
@@ -142,14 +157,15 @@ const UTC_TIMESTAMP_DESCRIPTION = 'an ISO 8601 UTC timestamp such as 2025-01-31T
  */
 export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVIRONMENT): AppConfig {
   const root = asObject(fromJsonString(raw, CONFIG_CONTEXT_KEY), CONFIG_CONTEXT_KEY);
-  allowKeys(root, CONFIG_CONTEXT_KEY, ['apiName', 'logRetentionDays', 'stages', 'environments']);
+  allowKeys(root, CONFIG_CONTEXT_KEY, ['apiName', 'stages', 'environments']);
 
   const apiName = apiNameAt(root, `${CONFIG_CONTEXT_KEY}.apiName`);
-  const logRetentionDays = oneOf(root.logRetentionDays, `${CONFIG_CONTEXT_KEY}.logRetentionDays`, LOG_RETENTION_DAYS);
 
   const stagesKey = `${CONFIG_CONTEXT_KEY}.stages`;
   const stagesRaw = exactKeys(asObject(root.stages, stagesKey), stagesKey, STAGE_NAMES, 'stage');
-  const settings = mapKeys(STAGE_NAMES, (stage) => parseStageSettings(stagesRaw[stage], `${stagesKey}.${stage}`));
+  const settings = mapKeys(STAGE_NAMES, (stage) =>
+    parseStageSettings(stagesRaw[stage], `${stagesKey}.${stage}`, stage),
+  );
 
   const environmentsKey = `${CONFIG_CONTEXT_KEY}.environments`;
   const environmentsRaw = asObject(root.environments, environmentsKey);
@@ -170,18 +186,17 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     environmentName,
     account: selected.account,
     region: selected.region,
-    logRetentionDays,
     manageAccountCloudWatchRole: selected.manageAccountCloudWatchRole,
     stages: STAGE_NAMES.map((name) => ({ name, ...settings[name], ...selected.releases[name] })),
   };
 }
 
-type StageSettings = Pick<StageConfig, 'environment' | 'loggingLevel' | 'dataTrace' | 'throttle'>;
+type StageSettings = Pick<StageConfig, 'environment' | 'loggingLevel' | 'dataTrace' | 'throttle' | 'logRetentionDays'>;
 type StageRelease = Pick<StageConfig, 'versions' | 'canary' | 'previous'>;
 
-function parseStageSettings(raw: unknown, key: string): StageSettings {
+function parseStageSettings(raw: unknown, key: string, stage: StageName): StageSettings {
   const o = asObject(raw, key);
-  allowKeys(o, key, ['environment', 'loggingLevel', 'dataTrace', 'throttle']);
+  allowKeys(o, key, ['environment', 'loggingLevel', 'dataTrace', 'throttle', 'logRetentionDays']);
   const throttleKey = `${key}.throttle`;
   const throttle = asObject(o.throttle, throttleKey);
   allowKeys(throttle, throttleKey, ['rateLimit', 'burstLimit']);
@@ -193,7 +208,19 @@ function parseStageSettings(raw: unknown, key: string): StageSettings {
       rateLimit: nonNegative(throttle.rateLimit, `${throttleKey}.rateLimit`, false),
       burstLimit: nonNegative(throttle.burstLimit, `${throttleKey}.burstLimit`, true),
     },
+    logRetentionDays: logRetentionDays(o.logRetentionDays, `${key}.logRetentionDays`, stage),
   };
+}
+
+function logRetentionDays(raw: unknown, key: string, stage: StageName): number {
+  const days = oneOf(raw, key, LOG_RETENTION_DAYS);
+  if (!DEVELOPMENT_STAGES.includes(stage) && days < MINIMUM_PRODUCTION_RETENTION_DAYS) {
+    throw new ConfigError(
+      `${key} must be at least ${MINIMUM_PRODUCTION_RETENTION_DAYS} (a year) on the production stage ${stage}, ` +
+        `as Control Tower's CT.CLOUDWATCH.PR.2 requires; only ${DEVELOPMENT_STAGES.join(', ')} may keep less; got ${days}`,
+    );
+  }
+  return days;
 }
 
 interface ParsedEnvironment {

@@ -1,6 +1,7 @@
 import { CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IDependable } from 'constructs';
@@ -49,6 +50,8 @@ export interface ApiStageProps {
   readonly dataTrace: boolean;
   /** Throttling of every method of the stage. */
   readonly throttle: StageThrottle;
+  /** Retention of the stage's access and execution log groups, and of its canary's access log group. */
+  readonly logRetention: logs.RetentionDays;
   /**
    * The stage's canary.
    *
@@ -69,8 +72,13 @@ export interface StagedRestApiProps {
   readonly description?: string;
   /** The stages, all serving one shared deployment of the API definition. */
   readonly stages: readonly ApiStageProps[];
-  /** Retention of the access and execution log groups. */
-  readonly logRetention: logs.RetentionDays;
+  /**
+   * Customer-managed key the access and execution log groups are encrypted with; its policy must let CloudWatch Logs
+   * use it.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
   /**
    * What the stages' logging needs to exist first: the account-level API Gateway CloudWatch role setting.
    *
@@ -138,6 +146,7 @@ export class StagedRestApi extends Construct {
   private readonly stageProps: readonly ApiStageProps[];
   private readonly stageByName = new Map<string, apigw.Stage>();
   private readonly accessLogGroupByStage = new Map<string, logs.LogGroup>();
+  private readonly logGroupsByStage = new Map<string, logs.LogGroup[]>();
 
   constructor(scope: Construct, id: string, props: StagedRestApiProps) {
     super(scope, id);
@@ -184,6 +193,13 @@ export class StagedRestApi extends Construct {
     return group;
   }
 
+  /** Every log group of the stage with this name (access, execution, canary access); throws if there is none. */
+  public logGroups(stageName: string): readonly logs.LogGroup[] {
+    const groups = this.logGroupsByStage.get(stageName);
+    if (!groups) throw new Error(`${this.node.path} has no stage ${JSON.stringify(stageName)}`);
+    return groups;
+  }
+
   /**
    * Adds a method with Lambda proxy integration whose URI names the function qualified by the `lambdaAlias` stage
    * variable, so each stage (and each stage's canary) invokes its own alias.
@@ -214,6 +230,8 @@ export class StagedRestApi extends Construct {
           principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
           action: 'lambda:InvokeFunction',
           sourceArn: this.api.arnForExecuteApi(httpMethod, arnPath, stage.stageName),
+          // the api's own account, beside its arn: a confused-deputy guard that names the account outright
+          sourceAccount: Stack.of(this).account,
         });
       }
     }
@@ -222,11 +240,13 @@ export class StagedRestApi extends Construct {
 
   private addStage(props: ApiStageProps, apiProps: StagedRestApiProps): void {
     const id = pascalCase(props.stageName);
-    const accessLogs = new logs.LogGroup(this, `${id}AccessLogs`, { retention: apiProps.logRetention });
+    const encryptionKey = apiProps.logEncryptionKey;
+    const accessLogs = new logs.LogGroup(this, `${id}AccessLogs`, { retention: props.logRetention, encryptionKey });
     // created by us, before the stage, so that it gets a retention instead of API Gateway's never-expire default
     const executionLogs = new logs.LogGroup(this, `${id}ExecutionLogs`, {
       logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${props.stageName}`,
-      retention: apiProps.logRetention,
+      retention: props.logRetention,
+      encryptionKey,
     });
 
     const stage = new apigw.Stage(this, `${id}Stage`, {
@@ -245,16 +265,20 @@ export class StagedRestApi extends Construct {
     stage.node.addDependency(executionLogs);
     if (apiProps.loggingDependency) stage.node.addDependency(apiProps.loggingDependency);
 
+    const logGroups = [accessLogs, executionLogs];
     if (props.canary) {
       // api gateway writes canary access logs to '<group>/Canary'; own it so that it gets a retention too
-      new logs.LogGroup(this, `${id}CanaryAccessLogs`, {
+      const canaryAccessLogs = new logs.LogGroup(this, `${id}CanaryAccessLogs`, {
         logGroupName: `${accessLogs.logGroupName}/Canary`,
-        retention: apiProps.logRetention,
+        retention: props.logRetention,
+        encryptionKey,
       });
+      logGroups.push(canaryAccessLogs);
       this.configureCanary(stage, props.canary);
     }
     this.stageByName.set(props.stageName, stage);
     this.accessLogGroupByStage.set(props.stageName, accessLogs);
+    this.logGroupsByStage.set(props.stageName, logGroups);
   }
 
   /**

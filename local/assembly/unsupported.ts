@@ -72,9 +72,10 @@ export function unsupportedResources(template: CfnTemplate, resolver: IntrinsicR
       reason: `the template's Transform (${JSON.stringify(template.Transform)}) is not expanded locally`,
     });
   }
+  const logKeys = logEncryptionKeys(template);
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     const type = resource.Type;
-    if (SERVED_RESOURCE_TYPES.includes(type) || IGNORED_RESOURCE_TYPES.includes(type)) {
+    if (SERVED_RESOURCE_TYPES.includes(type) || IGNORED_RESOURCE_TYPES.includes(type) || logKeys.has(logicalId)) {
       continue;
     }
     if (!resolver.isDeployed(logicalId)) {
@@ -83,6 +84,50 @@ export function unsupportedResources(template: CfnTemplate, resolver: IntrinsicR
     unsupported.push({ logicalId, type, reason: reasonFor(type) });
   }
   return unsupported;
+}
+
+/**
+ * The KMS keys that only log groups use (as their `KmsKeyId`): encryption at rest of logs, which the local API writes
+ * nowhere, so they change nothing about a request. A key anything else references (a function's environment, a
+ * policy, an output) may be called by a function and stays listed.
+ */
+function logEncryptionKeys(template: CfnTemplate): Set<string> {
+  const referencedBy = new Map<string, Set<string>>();
+  const visit = (value: unknown, from: string): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, from);
+      return;
+    }
+    if (value === null || typeof value !== 'object') {
+      return;
+    }
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      const targets =
+        key === 'Ref' && typeof inner === 'string'
+          ? [inner]
+          : key === 'Fn::GetAtt'
+            ? [Array.isArray(inner) ? String(inner[0]) : String(inner).split('.')[0]!]
+            : key === 'Fn::Sub'
+              ? [...String(Array.isArray(inner) ? inner[0] : inner).matchAll(/\$\{([^.}!]+)/g)].map((m) => m[1]!)
+              : [];
+      for (const target of targets) {
+        referencedBy.set(target, (referencedBy.get(target) ?? new Set()).add(from));
+      }
+      visit(inner, from);
+    }
+  };
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    visit(resource, resource.Type === 'AWS::Logs::LogGroup' ? 'log group' : logicalId);
+  }
+  visit(template.Outputs, '(outputs)');
+  return new Set(
+    Object.entries(template.Resources)
+      .filter(([logicalId, resource]) => {
+        const users = referencedBy.get(logicalId);
+        return resource.Type === 'AWS::KMS::Key' && users !== undefined && [...users].every((u) => u === 'log group');
+      })
+      .map(([logicalId]) => logicalId),
+  );
 }
 
 function reasonFor(type: string): string {

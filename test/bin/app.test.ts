@@ -64,6 +64,23 @@ describe('bin/app.ts', () => {
     expect(fs.existsSync(path.join(outdir, 'ServerlessApi-default.template.json'))).toBe(true);
   });
 
+  test("runs cfn-guard's Control Tower controls beside cdk-nag, which pass with the acknowledged exceptions", () => {
+    const { status, outdir } = runApp({});
+    expect(status).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; conclusion: string; suppressedViolations?: { ruleName: string }[] }[];
+    };
+    const guard = report.pluginReports.find((r) => r.pluginName === 'cdk-validator-cfnguard');
+    expect(guard?.conclusion).toBe('success');
+    expect(new Set(guard?.suppressedViolations?.map((v) => v.ruleName))).toEqual(
+      new Set([
+        'lambda_inside_vpc_check',
+        'cloudwatch_log_group_retention_period_check',
+        'lambda_function_public_access_prohibited_check',
+      ]),
+    );
+  });
+
   test('synthesizes no deploy role stack without a github block', () => {
     const { status, outdir } = runApp({});
     expect(status).toBe(0);

@@ -77,10 +77,40 @@ describe('workflow files', () => {
     expect(wf.defaults?.run?.shell).toBe('bash');
   });
 
-  test.each(workflowFiles)('%s pins every action to a major version or a commit, never a branch', (file) => {
+  test.each(workflowFiles)('%s pins every action to a full commit SHA, with its release tag in a comment', (file) => {
     const actions = Object.values(workflow(file).jobs).flatMap((job) => job.steps.flatMap((s) => s.uses ?? []));
+    const lines = source(file)
+      .split('\n')
+      .filter((line) => /^\s*(- )?uses:/.test(line));
     expect(actions.length).toBeGreaterThan(0);
-    for (const action of actions) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+    expect(lines).toHaveLength(actions.length);
+    for (const action of actions) expect(action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    for (const line of lines) expect(line).toMatch(/^\s*(- )?uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  test('the pin check refuses a tag, a short SHA and a pin without its version comment', () => {
+    const pinned = /^\s*(- )?uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
+    expect('      - uses: actions/checkout@v7').not.toMatch(pinned);
+    expect('      - uses: actions/checkout@3d3c42e # v7.0.1').not.toMatch(pinned);
+    expect('      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1').not.toMatch(pinned);
+    expect('      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1').toMatch(pinned);
+  });
+
+  test.each(workflowFiles)('%s runs a maintained Node.js (22 or 24) that package.json engines admits', (file) => {
+    const engines = (
+      JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+        engines: { node: string };
+      }
+    ).engines.node;
+    const minimum = Number(/^>=(\d+)$/.exec(engines)?.[1]);
+    const versions = Object.values(workflow(file).jobs).flatMap((job) =>
+      job.steps.flatMap((s) => (s.uses?.startsWith('actions/setup-node@') ? [s.with?.['node-version']] : [])),
+    );
+    expect(versions.length).toBeGreaterThan(0);
+    for (const version of versions) {
+      expect([22, 24]).toContain(version);
+      expect(version).toBeGreaterThanOrEqual(minimum);
+    }
   });
 });
 
@@ -103,7 +133,7 @@ describe('the same checks everywhere', () => {
     expect(commands.some((c) => c.startsWith('pip install') && c.includes('cfn-lint'))).toBe(true);
   });
 
-  test('.ci/checks type-checks, lints, checks formatting, tests, synthesizes and lints the templates', () => {
+  test('.ci/checks type-checks, lints, checks formatting, tests, synthesizes, runs cfn-guard and lints the templates', () => {
     const checks = fs.readFileSync(path.join(PROJECT_ROOT, '.ci', 'checks'), 'utf8');
     for (const command of [
       'npm run build',
@@ -111,6 +141,7 @@ describe('the same checks everywhere', () => {
       'npm run format:check',
       'npm test',
       'npx cdk synth --quiet',
+      'npx tsx .ci/guard.ts cdk.out/*.template.json',
       'cfn-lint --non-zero-exit-code error',
     ]) {
       expect(checks).toContain(command);
@@ -143,9 +174,9 @@ describe('pull-request workflow', () => {
     expect(uses(pr.jobs['infrastructure-diff']!, 'actions/checkout')!.with).toEqual({ 'fetch-depth': 2 });
   });
 
-  test('uses Node 20 with the npm cache', () => {
+  test('uses Node 24 with the npm cache', () => {
     for (const job of Object.values(pr.jobs)) {
-      expect(uses(job, 'actions/setup-node')!.with).toEqual({ 'node-version': 20, cache: 'npm' });
+      expect(uses(job, 'actions/setup-node')!.with).toEqual({ 'node-version': 24, cache: 'npm' });
     }
   });
 });

@@ -42,10 +42,20 @@ describe('functions', () => {
     expect(fn.Code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
   });
 
-  test('each function has its own log group with the configured retention', () => {
+  test("each function has its own log group, kept as long as the longest-kept stage's logs (v1: 365 days)", () => {
     for (const name of ['Hello', 'Faq']) {
-      expect(only('AWS::Logs::LogGroup', `${name}LogGroup`).Properties.RetentionInDays).toBe(30);
+      expect(only('AWS::Logs::LogGroup', `${name}LogGroup`).Properties.RetentionInDays).toBe(365);
     }
+  });
+
+  test('the function log groups follow the longest stage retention, whichever stage that is', () => {
+    const config = shippedConfig();
+    const stages = config.stages.map((s) => ({ ...s, logRetentionDays: s.name === 'beta' ? 731 : 400 }));
+    const { template: longer } = synthApiStack({ ...config, stages });
+    const retentions = Object.entries(longer.findResources('AWS::Logs::LogGroup'))
+      .filter(([id]) => /^(Hello|Faq)LogGroup/.test(id))
+      .map(([, g]) => g.Properties.RetentionInDays);
+    expect(retentions).toEqual([731, 731]);
   });
 
   test('function roles have no managed policies and write only to their own log group', () => {
@@ -261,7 +271,7 @@ describe('stages', () => {
     });
   });
 
-  test('execution and canary access log groups are created with retention before API Gateway creates them', () => {
+  test("execution and canary access log groups are created with their stage's retention before API Gateway creates them", () => {
     const names = resources('AWS::Logs::LogGroup')
       .filter(([, g]) => g.Properties.LogGroupName)
       .map(([, g]) => [flatten(g.Properties.LogGroupName), g.Properties.RetentionInDays]);
@@ -269,10 +279,17 @@ describe('stages', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         [`API-Gateway-Execution-Logs_\${${api}}/beta`, 30],
-        [`API-Gateway-Execution-Logs_\${${api}}/v1`, 30],
-        [`\${${logicalId(template, 'AWS::Logs::LogGroup', 'ApiV1AccessLogs')}}/Canary`, 30],
+        [`API-Gateway-Execution-Logs_\${${api}}/v1`, 365],
+        [`\${${logicalId(template, 'AWS::Logs::LogGroup', 'ApiV1AccessLogs')}}/Canary`, 365],
       ]),
     );
+  });
+
+  test.each([
+    ['Beta', 30],
+    ['V1', 365],
+  ])("%s's access log group keeps the stage's configured retention", (id, days) => {
+    expect(only('AWS::Logs::LogGroup', `Api${id}AccessLogs`).Properties.RetentionInDays).toBe(days);
   });
 
   test('the account CloudWatch role is defined once, least-privilege, and stages wait for it', () => {
@@ -294,6 +311,41 @@ describe('stages', () => {
     const config = { ...shippedConfig(), manageAccountCloudWatchRole: false };
     const { template: without } = synthApiStack(config);
     without.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+});
+
+describe('log encryption', () => {
+  const key = () => only('AWS::KMS::Key', 'LogKey');
+
+  test('every log group of the stack is encrypted with the one customer-managed key, which rotates', () => {
+    const keys = resources('AWS::KMS::Key');
+    expect(keys).toHaveLength(1);
+    expect(key().Properties.EnableKeyRotation).toBe(true);
+    const groups = resources('AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(7);
+    for (const [id, group] of groups) {
+      expect([id, group.Properties.KmsKeyId]).toEqual([id, { 'Fn::GetAtt': [keys[0]![0], 'Arn'] }]);
+    }
+  });
+
+  test("the key lets this region's CloudWatch Logs use it for this account's log groups only", () => {
+    const statements = key().Properties.KeyPolicy.Statement as Record<string, any>[];
+    const logs = statements.find((s) => s.Sid === 'CloudWatchLogsOfThisAccount')!;
+    expect(flatten(logs.Principal.Service)).toBe('logs.${AWS::Region}.${AWS::URLSuffix}');
+    expect(logs.Action).toEqual([
+      'kms:Decrypt*',
+      'kms:Describe*',
+      'kms:Encrypt*',
+      'kms:GenerateDataKey*',
+      'kms:ReEncrypt*',
+    ]);
+    expect(flatten(logs.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])).toBe(
+      'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*',
+    );
+  });
+
+  test('the key outlives the stack, as the log groups it encrypts do', () => {
+    expect(key()).toMatchObject({ DeletionPolicy: 'Retain' });
   });
 });
 
@@ -330,6 +382,21 @@ describe('invoke permissions', () => {
     for (const p of permissions()) {
       expect(p).toMatchObject({ principal: 'apigateway.amazonaws.com', action: 'lambda:InvokeFunction' });
     }
+  });
+
+  test("each permission names the API's account as its source account (confused-deputy guard)", () => {
+    const sourceAccounts = resources('AWS::Lambda::Permission').map(([, p]) => p.Properties.SourceAccount);
+    expect(sourceAccounts).toHaveLength(12);
+    for (const account of sourceAccounts) expect(account).toEqual({ Ref: 'AWS::AccountId' });
+  });
+
+  test('the source account is the literal account id when the stack knows its account', () => {
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const known = Template.fromStack(new Stack(newApp(), 'Known', { config: shippedConfig(), env }));
+    const sourceAccounts = Object.values(known.findResources('AWS::Lambda::Permission')).map(
+      (p) => p.Properties.SourceAccount,
+    );
+    expect(new Set(sourceAccounts)).toEqual(new Set(['123456789012']));
   });
 
   test('no permission covers every stage or the unqualified function', () => {

@@ -255,8 +255,43 @@ describe('parseConfig', () => {
     );
   });
 
-  test('fails when the log retention is not one CloudWatch Logs accepts', () => {
-    expect(parseWith('logRetentionDays', 10)).toThrow(/^api\.logRetentionDays must be one of 1, 3, 5, .*, got 10$/);
+  test('gives each stage its own log retention: a short one for beta, a year for v1', () => {
+    const config = parseConfig(rawConfig());
+    expect(config.stages.map((s) => [s.name, s.logRetentionDays])).toEqual([
+      ['beta', 30],
+      ['v1', 365],
+    ]);
+  });
+
+  test('fails when a log retention is not one CloudWatch Logs accepts', () => {
+    expect(parseWith('stages.beta.logRetentionDays', 10)).toThrow(
+      /^api\.stages\.beta\.logRetentionDays must be one of 1, 3, 5, .*, got 10$/,
+    );
+    expect(parseWith('stages.v1.logRetentionDays', '365')).toThrow(
+      /^api\.stages\.v1\.logRetentionDays must be one of 1, 3, 5, .*, got "365"$/,
+    );
+  });
+
+  test('fails when a stage has no log retention', () => {
+    expect(parseWith('stages.v1.logRetentionDays', undefined)).toThrow('api.stages.v1.logRetentionDays is missing');
+  });
+
+  test('fails when the production stage keeps its logs for less than a year', () => {
+    expect(parseWith('stages.v1.logRetentionDays', 180)).toThrow(
+      "api.stages.v1.logRetentionDays must be at least 365 (a year) on the production stage v1, as Control Tower's " +
+        'CT.CLOUDWATCH.PR.2 requires; only beta may keep less; got 180',
+    );
+  });
+
+  test('accepts any retention CloudWatch Logs offers for beta, and a longer one than a year for v1', () => {
+    expect(parseWith('stages.beta.logRetentionDays', 1)()).toMatchObject({ stages: [{ logRetentionDays: 1 }, {}] });
+    expect(parseWith('stages.v1.logRetentionDays', 3653)().stages[1]!.logRetentionDays).toBe(3653);
+  });
+
+  test('fails on the retired top-level logRetentionDays, naming the settings it knows', () => {
+    expect(parseWith('logRetentionDays', 30)).toThrow(
+      'api.logRetentionDays is not a known setting; known settings: apiName, stages, environments',
+    );
   });
 
   test('fails when the deployment environment is unknown', () => {

@@ -12,6 +12,7 @@ const STAGES: ApiStageProps[] = [
     loggingLevel: apigw.MethodLoggingLevel.INFO,
     dataTrace: false,
     throttle: { rateLimit: 1, burstLimit: 1 },
+    logRetention: logs.RetentionDays.ONE_DAY,
   },
 ];
 
@@ -21,7 +22,6 @@ function deploymentIdAfter(change: (api: StagedRestApi) => void = () => {}): str
   const api = new StagedRestApi(stack, 'Api', {
     restApiName: 'test',
     stages: STAGES,
-    logRetention: logs.RetentionDays.ONE_DAY,
   });
   api.api.root.addResource('ping').addMethod('GET', mock('{"statusCode": 200}'));
   change(api);

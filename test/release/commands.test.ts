@@ -10,6 +10,7 @@ const v1 = (overrides: Partial<StageConfig> = {}): StageConfig => ({
   loggingLevel: 'ERROR',
   dataTrace: false,
   throttle: { rateLimit: 500, burstLimit: 250 },
+  logRetentionDays: 365,
   versions: { hello: 1, faq: 1 },
   canary: { alias: 'candidate', percentTraffic: 10, versions: { hello: 1, faq: 1 } },
   ...overrides,

@@ -14,7 +14,6 @@ function handWritten(indent: string, eol: string): string {
     context: {
       api: {
         apiName: 'x',
-        logRetentionDays: 30,
         stages: Object.fromEntries(
           ['beta', 'v1'].map((s) => [
             s,
@@ -23,6 +22,7 @@ function handWritten(indent: string, eol: string): string {
               loggingLevel: 'OFF',
               dataTrace: false,
               throttle: { rateLimit: 1, burstLimit: 1 },
+              logRetentionDays: 365,
             },
           ]),
         ),

@@ -466,6 +466,27 @@ describe('loadApi', () => {
       expect(api.functions.map((candidate) => candidate.logicalId).sort()).toEqual(['Echo', 'Layered']);
     });
 
+    test('ignores a KMS key only log groups are encrypted with, and lists one a function may call', async () => {
+      const key = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+      const builder = echoApi()
+        .resource('LogKey', { Type: 'AWS::KMS::Key', Properties: {} })
+        .resource('Logs', { Type: 'AWS::Logs::LogGroup', Properties: { KmsKeyId: key('LogKey') } })
+        .resource('DataKey', { Type: 'AWS::KMS::Key', Properties: {} })
+        .resource('DataLogs', { Type: 'AWS::Logs::LogGroup', Properties: { KmsKeyId: key('DataKey') } })
+        .resource('Reader', {
+          Type: 'AWS::IAM::Policy',
+          Properties: { PolicyDocument: { Statement: [{ Action: 'kms:Decrypt', Resource: key('DataKey') }] } },
+        })
+        .resource('UnusedKey', { Type: 'AWS::KMS::Key', Properties: {} });
+
+      const { unsupported } = await load(builder);
+
+      expect(unsupported.map(({ logicalId, type }) => `${logicalId} ${type}`).sort()).toEqual([
+        'DataKey AWS::KMS::Key',
+        'UnusedKey AWS::KMS::Key',
+      ]);
+    });
+
     test('exports the resource types it ignores on purpose', () => {
       expect(IGNORED_RESOURCE_TYPES).toEqual(
         expect.arrayContaining([
