@@ -138,6 +138,7 @@ export class StagedRestApi extends Construct {
   private readonly stageProps: readonly ApiStageProps[];
   private readonly stageByName = new Map<string, apigw.Stage>();
   private readonly accessLogGroupByStage = new Map<string, logs.LogGroup>();
+  private readonly canaryAccessLogGroupByStage = new Map<string, logs.LogGroup>();
 
   constructor(scope: Construct, id: string, props: StagedRestApiProps) {
     super(scope, id);
@@ -181,6 +182,13 @@ export class StagedRestApi extends Construct {
   public accessLogGroup(stageName: string): logs.LogGroup {
     const group = this.accessLogGroupByStage.get(stageName);
     if (!group) throw new Error(`${this.node.path} has no stage ${JSON.stringify(stageName)}`);
+    return group;
+  }
+
+  /** The access log group of the canary of the stage with this name (`<group>/Canary`); throws if it has none. */
+  public canaryAccessLogGroup(stageName: string): logs.LogGroup {
+    const group = this.canaryAccessLogGroupByStage.get(stageName);
+    if (!group) throw new Error(`${this.node.path} has no canary on a stage ${JSON.stringify(stageName)}`);
     return group;
   }
 
@@ -247,10 +255,11 @@ export class StagedRestApi extends Construct {
 
     if (props.canary) {
       // api gateway writes canary access logs to '<group>/Canary'; own it so that it gets a retention too
-      new logs.LogGroup(this, `${id}CanaryAccessLogs`, {
+      const canaryAccessLogs = new logs.LogGroup(this, `${id}CanaryAccessLogs`, {
         logGroupName: `${accessLogs.logGroupName}/Canary`,
         retention: apiProps.logRetention,
       });
+      this.canaryAccessLogGroupByStage.set(props.stageName, canaryAccessLogs);
       this.configureCanary(stage, props.canary);
     }
     this.stageByName.set(props.stageName, stage);
