@@ -81,9 +81,6 @@ export class ApiStack extends Stack {
       environmentName: config.environmentName,
       channels: this.monitoredChannels(config),
       aliases: this.monitoredAliases(config),
-      canaries: config.stages.flatMap((s) =>
-        s.canary ? [{ stageName: s.name, aliasName: s.canary.alias, percentTraffic: s.canary.percentTraffic }] : [],
-      ),
       alarmEmail: config.monitoring.alarmEmail,
     });
     this.addOutputs(config);
@@ -93,10 +90,17 @@ export class ApiStack extends Stack {
   private monitoredChannels(config: AppConfig): MonitoredChannel[] {
     return config.stages.flatMap((stage) => {
       const thresholds = config.monitoring.stages[stage.name];
-      const base = { name: stage.name, accessLogGroup: this.api.accessLogGroup(stage.name), canary: false, thresholds };
-      if (!stage.canary) return [base];
-      const canary = { name: `${stage.name}/Canary`, canary: true, thresholds };
-      return [base, { ...canary, accessLogGroup: this.api.canaryAccessLogGroup(stage.name) }];
+      const base = { name: stage.name, stageName: stage.name, canary: false, thresholds };
+      if (!stage.canary) return [{ ...base, accessLogGroup: this.api.accessLogGroup(stage.name) }];
+      return [
+        { ...base, accessLogGroup: this.api.accessLogGroup(stage.name) },
+        {
+          ...base,
+          name: `${stage.name}/Canary`,
+          canary: true,
+          accessLogGroup: this.api.canaryAccessLogGroup(stage.name),
+        },
+      ];
     });
   }
 
@@ -104,15 +108,11 @@ export class ApiStack extends Stack {
   private monitoredAliases(config: AppConfig): MonitoredAlias[] {
     return config.stages.flatMap((stage) =>
       FUNCTION_NAMES.flatMap((name) => {
-        const channels: { aliasName: string; version: VersionSelector }[] = [
-          { aliasName: stage.name, version: stage.versions[name] },
-        ];
-        if (stage.canary) channels.push({ aliasName: stage.canary.alias, version: stage.canary.versions[name] });
-        return channels.map(({ aliasName, version }) => ({
+        const aliasNames = stage.canary ? [stage.name, stage.canary.alias] : [stage.name];
+        return aliasNames.map((aliasName) => ({
           functionName: name,
           function: this.functions[name].function,
           aliasName,
-          version: String(version),
           thresholds: config.monitoring.stages[stage.name],
         }));
       }),

@@ -33,6 +33,8 @@ export interface AlarmThresholds {
 export interface MonitoredChannel {
   /** `<stage>` for a stage's base, `<stage>/Canary` for its canary: the value of the `Channel` dimension. */
   readonly name: string;
+  /** The stage the channel's requests are sent to. */
+  readonly stageName: string;
   /** The access log group the channel's requests are logged to, in the stage's JSON access-log format. */
   readonly accessLogGroup: logs.ILogGroup;
   /** Whether the channel is a canary: only its lines count that have `isCanaryRequest` `"true"`, and no others. */
@@ -49,20 +51,8 @@ export interface MonitoredAlias {
   readonly function: lambda.IFunction;
   /** The alias's name. */
   readonly aliasName: string;
-  /** What the alias serves, for the dashboard's text: a version number or `latest`. */
-  readonly version: string;
   /** When the alias's alarms fire. */
   readonly thresholds: AlarmThresholds;
-}
-
-/** A stage's canary, for the dashboard's text. */
-export interface MonitoredCanary {
-  /** The stage the canary is on. */
-  readonly stageName: string;
-  /** The alias canary requests invoke. */
-  readonly aliasName: string;
-  /** Percentage of the stage's requests the canary serves; 0 is closed. */
-  readonly percentTraffic: number;
 }
 
 /** Properties of a {@link ReleaseMonitoring}. */
@@ -75,12 +65,6 @@ export interface ReleaseMonitoringProps {
   readonly channels: readonly MonitoredChannel[];
   /** The aliases whose Lambda metrics get alarms, in the order the dashboard shows them. */
   readonly aliases: readonly MonitoredAlias[];
-  /**
-   * The stages' canaries, for the dashboard's text.
-   *
-   * @default - none
-   */
-  readonly canaries?: readonly MonitoredCanary[];
   /**
    * Email address subscribed to the alarm topic. SNS sends it a confirmation first; nothing arrives until it is
    * confirmed.
@@ -392,11 +376,23 @@ export class ReleaseMonitoring extends Construct {
     });
   }
 
+  /**
+   * Nothing on the dashboard comes from the release config: a promotion, a canary move or a rollback then changes
+   * only the aliases or the stage (seed 000), and the dashboard shows what AWS serves, not what the config says. The
+   * canary's share and the versions each alias ran are plotted from the metrics instead.
+   */
   private widgets(props: ReleaseMonitoringProps): cloudwatch.IWidget[][] {
     const channels = props.channels.map((c) => c.name);
     const functions = [...new Set(props.aliases.map((a) => a.functionName))];
+    const canaries = props.channels.filter((c) => c.canary);
     const rows: cloudwatch.IWidget[][] = [
-      [new cloudwatch.TextWidget({ markdown: this.releaseText(props), width: 24, height: 2 + 2 * functions.length })],
+      [
+        new cloudwatch.TextWidget({ markdown: this.thresholdText(props), width: 16, height: 6 }),
+        this.graph(
+          'Canary share of its stage’s requests (%)',
+          canaries.map((c) => this.canaryShare(c, props.channels).with({ label: c.name })),
+        ),
+      ],
       [
         this.graph(
           'Requests per minute',
@@ -415,21 +411,21 @@ export class ReleaseMonitoring extends Construct {
     for (const fn of functions) {
       const aliases = props.aliases.filter((a) => a.functionName === fn);
       rows.push([
-        this.graph(
-          `${fn}: errors % per alias`,
-          aliases.map((a) => this.errorRate(a).with({ label: a.aliasName })),
-        ),
+        new cloudwatch.GraphWidget({
+          title: `${fn}: errors % (left) and throttles (right) per alias`,
+          left: aliases.map((a) => this.errorRate(a).with({ label: `${a.aliasName} errors %` })),
+          right: aliases.map((a) =>
+            this.aliasMetric(a, 'Throttles', 'Sum').with({ label: `${a.aliasName} throttles` }),
+          ),
+          width: 8,
+          height: 6,
+          period: PERIOD,
+        }),
         this.graph(
           `${fn}: p99 duration (ms) per alias`,
           aliases.map((a) => this.aliasMetric(a, 'Duration', 'p99').with({ label: a.aliasName })),
         ),
-        this.graph(
-          `${fn}: invocations and throttles per alias`,
-          aliases.flatMap((a) => [
-            this.aliasMetric(a, 'Invocations', 'Sum').with({ label: `${a.aliasName} invocations` }),
-            this.aliasMetric(a, 'Throttles', 'Sum').with({ label: `${a.aliasName} throttles` }),
-          ]),
-        ),
+        this.graph(`${fn}: invocations per alias and version`, [this.invocationsByVersion(aliases[0]!.function)]),
       ]);
     }
     rows.push([
@@ -447,23 +443,46 @@ export class ReleaseMonitoring extends Construct {
     return new cloudwatch.GraphWidget({ title, left: metrics, width: 8, height: 6, period: PERIOD });
   }
 
-  /** The canary percentages and the version every alias serves, as the config says at synth. */
-  private releaseText(props: ReleaseMonitoringProps): string {
-    const aliasNames = [...new Set(props.aliases.map((a) => a.aliasName))];
-    const functions = [...new Set(props.aliases.map((a) => a.functionName))];
-    const canaries = (props.canaries ?? []).map((c) =>
-      c.percentTraffic > 0
-        ? `canary on **${c.stageName}**: **${c.percentTraffic}%** of its requests to alias \`${c.aliasName}\``
-        : `canary on **${c.stageName}**: closed (0%)`,
-    );
-    const version = (fn: string, aliasName: string) =>
-      props.aliases.find((a) => a.functionName === fn && a.aliasName === aliasName)?.version ?? '';
+  /** The canary's requests per request of its stage, in percent: the canary percentage as API Gateway applies it. */
+  private canaryShare(canary: MonitoredChannel, channels: readonly MonitoredChannel[]): cloudwatch.MathExpression {
+    const base = channels.find((c) => c.stageName === canary.stageName && !c.canary);
+    const [c, b] = [`canary_${metricId(canary.name)}`, `base_${metricId(canary.name)}`];
+    return new cloudwatch.MathExpression({
+      expression: `100 * FILL(${c}, 0) / (FILL(${c}, 0) + FILL(${b}, 0))`,
+      usingMetrics: {
+        [c]: this.channelMetric(canary.name, CHANNEL_METRICS.requests, 'Sum'),
+        [b]: this.channelMetric(base?.name ?? canary.stageName, CHANNEL_METRICS.requests, 'Sum'),
+      },
+      period: PERIOD,
+    });
+  }
+
+  /** One line per alias and the version it ran: Lambda's `ExecutedVersion` dimension of alias invocations. */
+  private invocationsByVersion(fn: lambda.IFunction): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression:
+        `SEARCH('{AWS/Lambda,FunctionName,Resource,ExecutedVersion} MetricName="Invocations" ` +
+        `FunctionName="${fn.functionName}"', 'Sum', ${PERIOD.toSeconds()})`,
+      usingMetrics: {},
+      label: '',
+      period: PERIOD,
+    });
+  }
+
+  /** What the alarms watch and when they fire, per channel: only the monitoring config changes it. */
+  private thresholdText(props: ReleaseMonitoringProps): string {
+    const row = (name: string, t: AlarmThresholds) =>
+      `| ${name} | ${t.serverErrorRatePercent}% | ${t.p99LatencyMs} ms | ${t.errorRatePercent}% | ` +
+      `${t.p99DurationMs} ms | ${t.datapointsToAlarm} of ${t.evaluationPeriods} min |`;
     return [
-      `## ${this.alarmNamePrefix}: ${canaries.join('; ') || 'no canary'}`,
+      `## ${this.alarmNamePrefix}: release channels`,
+      'Each channel is counted from its own access log (a canary logs to `<group>/Canary`); each alias from its ' +
+        'own Lambda metrics. What each alias serves: `npm run release -- status`; what it ran: the ' +
+        '"invocations per alias and version" graphs. Alarms: see "Alarms" in the README.',
       '',
-      `| function | ${aliasNames.join(' | ')} |`,
-      `| --- | ${aliasNames.map(() => '---').join(' | ')} |`,
-      ...functions.map((fn) => `| ${fn} | ${aliasNames.map((a) => version(fn, a)).join(' | ')} |`),
+      '| channel | 5XX rate | p99 latency | alias errors rate | alias p99 duration | fires after |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...props.channels.map((c) => row(c.name, c.thresholds)),
     ].join('\n');
   }
 

@@ -272,23 +272,54 @@ describe('ReleaseMonitoring dashboard', () => {
   test('plots errors and duration of every alias, one graph per function', () => {
     const widgets = (JSON.parse(body) as { widgets: any[] }).widgets;
     for (const fn of FUNCTION_NAMES) {
-      const errors = widgets.find((w) => w.properties.title === `${fn}: errors % per alias`);
+      const errors = widgets.find(
+        (w) => w.properties.title === `${fn}: errors % (left) and throttles (right) per alias`,
+      );
       const duration = widgets.find((w) => w.properties.title === `${fn}: p99 duration (ms) per alias`);
-      expect((errors.properties.metrics as any[][]).filter((m) => m[0].label).map((m) => m[0].label)).toEqual([
-        'beta',
-        'v1',
-        'candidate',
+      const lines = errors.properties.metrics as any[][];
+      expect(lines.filter((m) => m[0].expression).map((m) => m[0].label)).toEqual([
+        'beta errors %',
+        'v1 errors %',
+        'candidate errors %',
+      ]);
+      const throttles = lines.filter((m) => m.includes('Throttles'));
+      expect(throttles.map((m) => [m.at(-1).label, m.at(-1).yAxis])).toEqual([
+        ['beta throttles', 'right'],
+        ['v1 throttles', 'right'],
+        ['candidate throttles', 'right'],
       ]);
       expect((duration.properties.metrics as any[][]).map((m) => m.at(-1).label)).toEqual(['beta', 'v1', 'candidate']);
     }
   });
 
-  test('says the canary percentage and each alias’s version', () => {
+  test('plots the canary’s share of v1 and, per function, the version each alias ran', () => {
+    const widgets = (JSON.parse(body) as { widgets: any[] }).widgets;
+    const share = widgets.find((w) => w.properties.title === 'Canary share of its stage’s requests (%)');
+    const [expression] = share.properties.metrics.find((m: any[]) => m[0].expression)!;
+    expect(expression).toMatchObject({ label: 'v1/Canary' });
+    expect(expression.expression).toMatch(
+      /^100 \* FILL\(canary_v1_canary, 0\) \/ \(FILL\(canary_v1_canary, 0\) \+ FILL/,
+    );
+    const shareChannels = (share.properties.metrics as unknown[][])
+      .filter((m) => m.includes('Channel'))
+      .map((m) => m[m.indexOf('Channel') + 1]);
+    expect(shareChannels.sort()).toEqual(['v1', 'v1/Canary']);
+    for (const fn of FUNCTION_NAMES) {
+      const versions = widgets.find((w) => w.properties.title === `${fn}: invocations per alias and version`);
+      expect(versions.properties.metrics[0][0].expression).toBe(
+        `SEARCH('{AWS/Lambda,FunctionName,Resource,ExecutedVersion} MetricName="Invocations" ` +
+          `FunctionName="\${${functionRef(fn).Ref}}"', 'Sum', 60)`,
+      );
+    }
+  });
+
+  test('says each channel’s thresholds, and nothing a release changes', () => {
     const text = (JSON.parse(body) as { widgets: any[] }).widgets.find((w) => w.type === 'text').properties.markdown;
-    expect(text).toContain('canary on **v1**: **10%** of its requests to alias `candidate`');
-    expect(text).toContain('| function | beta | v1 | candidate |');
-    expect(text).toContain('| hello | latest | 1 | 1 |');
-    expect(text).toContain('| faq | latest | 1 | 1 |');
+    expect(text).toContain('| beta | 6% | 4200 ms | 7% | 4100 ms | 2 of 4 min |');
+    expect(text).toContain('| v1 | 3% | 2200 ms | 2% | 2100 ms | 4 of 6 min |');
+    expect(text).toContain('| v1/Canary | 3% | 2200 ms | 2% | 2100 ms | 4 of 6 min |');
+    // promotions and canary moves change the aliases and the stage only (seed 000, test/lib/release.test.ts)
+    expect(text).not.toMatch(/10%|latest|candidate/);
   });
 
   test('its URL and the topic ARN are outputs, with the alarm name prefix', () => {
