@@ -12,6 +12,8 @@ import { FUNCTION_NAMES, MINIMUM_PRODUCTION_RETENTION_DAYS } from './config';
 import { addHealthCheck } from './health-check';
 import { LogEncryptionKey } from './log-encryption-key';
 import { acknowledgeGuardRule } from './policy-validation';
+import type { MonitoredAlias, MonitoredChannel } from './release-monitoring';
+import { ReleaseMonitoring } from './release-monitoring';
 import type { ApiStageProps } from './staged-rest-api';
 import { StagedRestApi } from './staged-rest-api';
 
@@ -43,6 +45,8 @@ export class ApiStack extends Stack {
   public readonly functions: Readonly<Record<FunctionName, AliasedFunction>>;
   /** The REST API and its stages. */
   public readonly api: StagedRestApi;
+  /** The per-channel and per-alias alarms, their topic and the release dashboard. */
+  public readonly monitoring: ReleaseMonitoring;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -78,7 +82,47 @@ export class ApiStack extends Stack {
     this.addRoutes();
     this.acknowledgePublicApi(config);
     this.acknowledgeControlTowerExceptions(config);
+    this.monitoring = new ReleaseMonitoring(this, 'Monitoring', {
+      apiName: config.apiName,
+      environmentName: config.environmentName,
+      channels: this.monitoredChannels(config),
+      aliases: this.monitoredAliases(config),
+      alarmEmail: config.monitoring.alarmEmail,
+    });
     this.addOutputs(config);
+  }
+
+  /** Each stage's base channel, and its canary's (`<stage>/Canary`), with the stage's thresholds. */
+  private monitoredChannels(config: AppConfig): MonitoredChannel[] {
+    return config.stages.flatMap((stage) => {
+      const thresholds = config.monitoring.stages[stage.name];
+      const base = { name: stage.name, stageName: stage.name, canary: false, thresholds };
+      if (!stage.canary) return [{ ...base, accessLogGroup: this.api.accessLogGroup(stage.name) }];
+      return [
+        { ...base, accessLogGroup: this.api.accessLogGroup(stage.name) },
+        {
+          ...base,
+          name: `${stage.name}/Canary`,
+          canary: true,
+          accessLogGroup: this.api.canaryAccessLogGroup(stage.name),
+        },
+      ];
+    });
+  }
+
+  /** Every alias of every function, with the thresholds of the stage it serves (a canary's: its stage's). */
+  private monitoredAliases(config: AppConfig): MonitoredAlias[] {
+    return config.stages.flatMap((stage) =>
+      FUNCTION_NAMES.flatMap((name) => {
+        const aliasNames = stage.canary ? [stage.name, stage.canary.alias] : [stage.name];
+        return aliasNames.map((aliasName) => ({
+          functionName: name,
+          function: this.functions[name].function,
+          aliasName,
+          thresholds: config.monitoring.stages[stage.name],
+        }));
+      }),
+    );
   }
 
   private addRoutes(): void {
@@ -174,6 +218,18 @@ export class ApiStack extends Stack {
 
   private addOutputs(config: AppConfig): void {
     new CfnOutput(this, 'ApiId', { value: this.api.api.restApiId, description: 'Id of the REST API' });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: this.monitoring.dashboardUrl,
+      description: 'The release dashboard: beta, v1 and the v1 canary side by side, errors and duration per alias',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'SNS topic every alarm notifies, when it fires and when it recovers',
+    });
+    new CfnOutput(this, 'AlarmNamePrefix', {
+      value: this.monitoring.alarmNamePrefix,
+      description: 'How every alarm name of this environment starts (<prefix>-<channel or function-alias>-<what>)',
+    });
     for (const stage of config.stages) {
       const id = pascalCase(stage.name);
       new CfnOutput(this, `${id}Url`, {

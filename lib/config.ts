@@ -113,6 +113,53 @@ export interface StageConfig {
   readonly previous?: PreviousRelease;
 }
 
+/**
+ * Alarm thresholds of one stage's release channels: the stage itself, its canary, and their aliases. Every alarm
+ * evaluates one-minute periods and fires when `datapointsToAlarm` of the last `evaluationPeriods` breach.
+ */
+export interface StageMonitoringConfig {
+  /** Lambda errors per invocation of each alias, in percent, above which its errors-rate alarm fires. */
+  readonly errorRatePercent: number;
+  /** p99 Lambda duration of each alias, in milliseconds, above which its p99-duration alarm fires. */
+  readonly p99DurationMs: number;
+  /** 5XX answers per request of each channel (from its access log), in percent, above which its alarm fires. */
+  readonly serverErrorRatePercent: number;
+  /** p99 response latency of each channel (from its access log), in milliseconds, above which its alarm fires. */
+  readonly p99LatencyMs: number;
+  /** How many one-minute periods each alarm looks at. */
+  readonly evaluationPeriods: number;
+  /** How many of those periods must breach for the alarm to fire (1..evaluationPeriods). */
+  readonly datapointsToAlarm: number;
+}
+
+/** Alarms, their notification topic and the dashboard of each deployment environment. */
+export interface MonitoringConfig {
+  /** Email address subscribed to the alarm topic of every environment, if any. */
+  readonly alarmEmail?: string;
+  /** Thresholds per stage; the canary and the candidate aliases of a stage use the stage's. */
+  readonly stages: Readonly<Record<StageName, StageMonitoringConfig>>;
+}
+
+/** The thresholds a stage gets for every setting its `api.monitoring.stages.<stage>` block leaves out. */
+export const DEFAULT_STAGE_MONITORING: Readonly<Record<StageName, StageMonitoringConfig>> = {
+  beta: {
+    errorRatePercent: 5,
+    p99DurationMs: 5000,
+    serverErrorRatePercent: 5,
+    p99LatencyMs: 5000,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
+  },
+  v1: {
+    errorRatePercent: 1,
+    p99DurationMs: 3000,
+    serverErrorRatePercent: 1,
+    p99LatencyMs: 3000,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
+  },
+};
+
 /** The parsed, validated configuration for one deployment environment. */
 export interface AppConfig {
   /** Name of the REST API. */
@@ -130,6 +177,8 @@ export interface AppConfig {
   readonly manageAccountCloudWatchRole: boolean;
   /** The stages, in {@link STAGE_NAMES} order. */
   readonly stages: readonly StageConfig[];
+  /** Alarm thresholds per stage and the alarm email; {@link DEFAULT_STAGE_MONITORING} where the config is silent. */
+  readonly monitoring: MonitoringConfig;
 }
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -145,6 +194,8 @@ const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const UTC_TIMESTAMP_DESCRIPTION = 'an ISO 8601 UTC timestamp such as 2025-01-31T09:30:00Z';
+// what SNS accepts as an email endpoint, loosely: one @, no spaces, a dot in the domain
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /**
  * Parses and validates the raw `api` context value, and selects one deployment environment.
@@ -157,7 +208,7 @@ const UTC_TIMESTAMP_DESCRIPTION = 'an ISO 8601 UTC timestamp such as 2025-01-31T
  */
 export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVIRONMENT): AppConfig {
   const root = asObject(fromJsonString(raw, CONFIG_CONTEXT_KEY), CONFIG_CONTEXT_KEY);
-  allowKeys(root, CONFIG_CONTEXT_KEY, ['apiName', 'stages', 'environments']);
+  allowKeys(root, CONFIG_CONTEXT_KEY, ['apiName', 'stages', 'monitoring', 'environments']);
 
   const apiName = apiNameAt(root, `${CONFIG_CONTEXT_KEY}.apiName`);
 
@@ -166,6 +217,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
   const settings = mapKeys(STAGE_NAMES, (stage) =>
     parseStageSettings(stagesRaw[stage], `${stagesKey}.${stage}`, stage),
   );
+  const monitoring = parseMonitoring(root.monitoring, `${CONFIG_CONTEXT_KEY}.monitoring`);
 
   const environmentsKey = `${CONFIG_CONTEXT_KEY}.environments`;
   const environmentsRaw = asObject(root.environments, environmentsKey);
@@ -188,6 +240,55 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     region: selected.region,
     manageAccountCloudWatchRole: selected.manageAccountCloudWatchRole,
     stages: STAGE_NAMES.map((name) => ({ name, ...settings[name], ...selected.releases[name] })),
+    monitoring,
+  };
+}
+
+function parseMonitoring(raw: unknown, key: string): MonitoringConfig {
+  if (raw === undefined) return { stages: DEFAULT_STAGE_MONITORING };
+  const o = asObject(raw, key);
+  allowKeys(o, key, ['alarmEmail', 'stages']);
+  const alarmEmail = optionalMatch(o.alarmEmail, `${key}.alarmEmail`, EMAIL, 'an email address');
+  const stagesKey = `${key}.stages`;
+  const stagesRaw = o.stages === undefined ? {} : asObject(o.stages, stagesKey);
+  for (const k of Object.keys(stagesRaw)) {
+    if (!(STAGE_NAMES as readonly string[]).includes(k)) {
+      throw new ConfigError(`${stagesKey}.${k} is not a known stage; known stages: ${STAGE_NAMES.join(', ')}`);
+    }
+  }
+  const stages = mapKeys(STAGE_NAMES, (stage) =>
+    parseStageMonitoring(stagesRaw[stage], `${stagesKey}.${stage}`, DEFAULT_STAGE_MONITORING[stage]),
+  );
+  return alarmEmail === undefined ? { stages } : { alarmEmail, stages };
+}
+
+function parseStageMonitoring(raw: unknown, key: string, defaults: StageMonitoringConfig): StageMonitoringConfig {
+  const o = raw === undefined ? {} : asObject(raw, key);
+  const keys = Object.keys(defaults) as (keyof StageMonitoringConfig)[];
+  allowKeys(o, key, keys);
+  const positive = (name: keyof StageMonitoringConfig, integer: boolean, max?: number): number => {
+    if (o[name] === undefined) return defaults[name];
+    const n = num(o[name], `${key}.${name}`);
+    if (n <= 0 || (integer && !Number.isInteger(n)) || (max !== undefined && n > max)) {
+      const what = integer ? 'a positive integer' : 'a positive number';
+      throw new ConfigError(`${key}.${name} must be ${what}${max === undefined ? '' : ` of at most ${max}`}, got ${n}`);
+    }
+    return n;
+  };
+  const evaluationPeriods = positive('evaluationPeriods', true, 1440);
+  const datapointsToAlarm = positive('datapointsToAlarm', true);
+  if (datapointsToAlarm > evaluationPeriods) {
+    throw new ConfigError(
+      `${key}.datapointsToAlarm must be at most evaluationPeriods (${evaluationPeriods}), got ${datapointsToAlarm}`,
+    );
+  }
+  return {
+    errorRatePercent: positive('errorRatePercent', false, 100),
+    p99DurationMs: positive('p99DurationMs', false),
+    serverErrorRatePercent: positive('serverErrorRatePercent', false, 100),
+    p99LatencyMs: positive('p99LatencyMs', false),
+    evaluationPeriods,
+    datapointsToAlarm,
   };
 }
 

@@ -2,6 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { restrictGrantsToAwsServices } from './kms-key-policy';
 
 /**
  * The customer-managed KMS key the log groups of one stack are encrypted with, rotated yearly.
@@ -41,19 +42,6 @@ export class LogEncryptionKey extends kms.Key {
         },
       }),
     );
-    // nothing needs a grant on this key (cloudwatch logs uses none): only AWS services may create one on a
-    // principal's behalf, as Control Tower's CT.KMS.PR.3 asks
-    this.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'GrantsForAwsServicesOnly',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-        },
-      }),
-    );
+    restrictGrantsToAwsServices(this);
   }
 }

@@ -147,6 +147,7 @@ export class StagedRestApi extends Construct {
   private readonly stageByName = new Map<string, apigw.Stage>();
   private readonly accessLogGroupByStage = new Map<string, logs.LogGroup>();
   private readonly logGroupsByStage = new Map<string, logs.LogGroup[]>();
+  private readonly canaryAccessLogGroupByStage = new Map<string, logs.LogGroup>();
 
   constructor(scope: Construct, id: string, props: StagedRestApiProps) {
     super(scope, id);
@@ -198,6 +199,13 @@ export class StagedRestApi extends Construct {
     const groups = this.logGroupsByStage.get(stageName);
     if (!groups) throw new Error(`${this.node.path} has no stage ${JSON.stringify(stageName)}`);
     return groups;
+  }
+
+  /** The access log group of the canary of the stage with this name (`<group>/Canary`); throws if it has none. */
+  public canaryAccessLogGroup(stageName: string): logs.LogGroup {
+    const group = this.canaryAccessLogGroupByStage.get(stageName);
+    if (!group) throw new Error(`${this.node.path} has no canary on a stage ${JSON.stringify(stageName)}`);
+    return group;
   }
 
   /**
@@ -274,6 +282,7 @@ export class StagedRestApi extends Construct {
         encryptionKey,
       });
       logGroups.push(canaryAccessLogs);
+      this.canaryAccessLogGroupByStage.set(props.stageName, canaryAccessLogs);
       this.configureCanary(stage, props.canary);
     }
     this.stageByName.set(props.stageName, stage);

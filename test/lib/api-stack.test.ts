@@ -317,14 +317,29 @@ describe('stages', () => {
 describe('log encryption', () => {
   const key = () => only('AWS::KMS::Key', 'LogKey');
 
-  test('every log group of the stack is encrypted with the one customer-managed key, which rotates', () => {
-    const keys = resources('AWS::KMS::Key');
-    expect(keys).toHaveLength(1);
+  test('every log group of the stack is encrypted with the one customer-managed log key, which rotates', () => {
     expect(key().Properties.EnableKeyRotation).toBe(true);
+    const keyId = logicalId(template, 'AWS::KMS::Key', 'LogKey');
     const groups = resources('AWS::Logs::LogGroup');
     expect(groups).toHaveLength(7);
     for (const [id, group] of groups) {
-      expect([id, group.Properties.KmsKeyId]).toEqual([id, { 'Fn::GetAtt': [keys[0]![0], 'Arn'] }]);
+      expect([id, group.Properties.KmsKeyId]).toEqual([id, { 'Fn::GetAtt': [keyId, 'Arn'] }]);
+    }
+  });
+
+  test('every key of the stack (logs, alarm topic) lets only AWS services create grants on it', () => {
+    const keys = resources('AWS::KMS::Key');
+    expect(keys.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['LogKey', 'MonitoringAlarmTopicKey']);
+    for (const [id, k] of keys) {
+      const deny = (k.Properties.KeyPolicy.Statement as Record<string, any>[]).find((s) => s.Effect === 'Deny');
+      expect([id, deny]).toEqual([
+        id,
+        expect.objectContaining({
+          Principal: { AWS: '*' },
+          Action: 'kms:CreateGrant',
+          Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        }),
+      ]);
     }
   });
 

@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../../lib/config';
+import { ConfigError, DEFAULT_STAGE_MONITORING, parseConfig } from '../../lib/config';
 import { rawConfig } from '../support/template';
 
 /** Sets a value at a dotted path of the committed config and parses it. */
@@ -290,7 +290,7 @@ describe('parseConfig', () => {
 
   test('fails on the retired top-level logRetentionDays, naming the settings it knows', () => {
     expect(parseWith('logRetentionDays', 30)).toThrow(
-      'api.logRetentionDays is not a known setting; known settings: apiName, stages, environments',
+      'api.logRetentionDays is not a known setting; known settings: apiName, stages, monitoring, environments',
     );
   });
 
@@ -328,6 +328,88 @@ describe('parseConfig', () => {
     expect(parseWith('stages.beta.dataTrace', 'yes')).toThrow(ConfigError);
     expect(parseWith('stages.beta.dataTrace', 'yes')).toThrow(
       'api.stages.beta.dataTrace must be true or false, got "yes"',
+    );
+  });
+});
+
+describe('parseConfig monitoring', () => {
+  const M = 'monitoring.stages';
+
+  test('parses the committed thresholds per stage, with no alarm email', () => {
+    const { monitoring } = parseConfig(rawConfig());
+    expect(monitoring.alarmEmail).toBeUndefined();
+    expect(monitoring.stages.v1).toEqual({
+      errorRatePercent: 1,
+      p99DurationMs: 3000,
+      serverErrorRatePercent: 1,
+      p99LatencyMs: 3000,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+    });
+    expect(monitoring.stages.beta.errorRatePercent).toBe(5);
+  });
+
+  test('ships defaults when the monitoring block is omitted', () => {
+    const raw = rawConfig();
+    delete raw.monitoring;
+    expect(parseConfig(raw).monitoring).toEqual({ stages: DEFAULT_STAGE_MONITORING });
+  });
+
+  test('takes the default of each threshold a stage leaves out, and the stage’s own for the rest', () => {
+    const raw = rawConfig();
+    raw.monitoring = { alarmEmail: 'oncall@example.com', stages: { v1: { p99LatencyMs: 800 } } };
+    const { monitoring } = parseConfig(raw);
+    expect(monitoring.alarmEmail).toBe('oncall@example.com');
+    expect(monitoring.stages.v1).toEqual({ ...DEFAULT_STAGE_MONITORING.v1, p99LatencyMs: 800 });
+    expect(monitoring.stages.beta).toEqual(DEFAULT_STAGE_MONITORING.beta);
+  });
+
+  test('fails when the alarm email is not an email address', () => {
+    expect(parseWith('monitoring.alarmEmail', 'oncall')).toThrow(
+      'api.monitoring.alarmEmail must be an email address, got "oncall"',
+    );
+  });
+
+  test('fails when a monitoring setting is unknown', () => {
+    expect(parseWith('monitoring.gate', {})).toThrow(
+      'api.monitoring.gate is not a known setting; known settings: alarmEmail, stages',
+    );
+  });
+
+  test('fails when thresholds name an unknown stage', () => {
+    expect(parseWith(`${M}.prod`, {})).toThrow(
+      'api.monitoring.stages.prod is not a known stage; known stages: beta, v1',
+    );
+  });
+
+  test('fails when a threshold is unknown', () => {
+    expect(parseWith(`${M}.v1.errorRate`, 1)).toThrow(
+      'api.monitoring.stages.v1.errorRate is not a known setting; known settings: errorRatePercent, p99DurationMs, ' +
+        'serverErrorRatePercent, p99LatencyMs, evaluationPeriods, datapointsToAlarm',
+    );
+  });
+
+  test.each([
+    ['errorRatePercent', 0, 'must be a positive number of at most 100, got 0'],
+    ['errorRatePercent', 101, 'must be a positive number of at most 100, got 101'],
+    ['serverErrorRatePercent', -1, 'must be a positive number of at most 100, got -1'],
+    ['p99DurationMs', 0, 'must be a positive number, got 0'],
+    ['p99LatencyMs', -5, 'must be a positive number, got -5'],
+    ['evaluationPeriods', 2.5, 'must be a positive integer of at most 1440, got 2.5'],
+    ['datapointsToAlarm', 0, 'must be a positive integer, got 0'],
+  ])('fails when %s is %p', (name, value, message) => {
+    expect(parseWith(`${M}.beta.${name}`, value)).toThrow(`api.monitoring.stages.beta.${name} ${message}`);
+  });
+
+  test('fails when a threshold is not a number', () => {
+    expect(parseWith(`${M}.v1.p99LatencyMs`, '3s')).toThrow(
+      'api.monitoring.stages.v1.p99LatencyMs must be a number, got "3s"',
+    );
+  });
+
+  test('fails when more datapoints must breach than the alarm evaluates', () => {
+    expect(parseWith(`${M}.v1.datapointsToAlarm`, 6)).toThrow(
+      'api.monitoring.stages.v1.datapointsToAlarm must be at most evaluationPeriods (5), got 6',
     );
   });
 });
