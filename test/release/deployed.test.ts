@@ -5,6 +5,7 @@ import {
   DescribeStackResourcesCommand,
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClients } from '../../release/aws';
@@ -33,7 +34,11 @@ const PHYSICAL = {
 
 function clients(): AwsClients {
   const config = { region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake' } };
-  return { lambda: new LambdaClient(config), cloudFormation: new CloudFormationClient(config) };
+  return {
+    lambda: new LambdaClient(config),
+    cloudFormation: new CloudFormationClient(config),
+    cloudWatch: new CloudWatchClient(config),
+  };
 }
 
 /** A deployed stack: its template, its functions, what each alias serves, the versions each function has. */
