@@ -331,8 +331,8 @@ function lastVerdict(session: Session, stage: StageName, required?: VersionTarge
 async function gate(session: Session, { positionals, values, flags }: ParsedArgs): Promise<number> {
   const stage = stageArg(positionals[0]!);
   const { config } = session.file;
-  const { canary } = stageOf(session, stage);
-  if (!canary) {
+  const stageCanary = stageOf(session, stage).canary;
+  if (!stageCanary) {
     const withCanary = config.stages.filter((s) => s.canary).map((s) => s.name);
     throw new ReleaseError(`the ${stage} stage has no canary to judge; stages with a canary: ${withCanary.join(', ')}`);
   }
@@ -342,9 +342,9 @@ async function gate(session: Session, { positionals, values, flags }: ParsedArgs
   let readings: GateReadings;
   if (flags.has('local')) {
     const url = values.url === undefined ? DEFAULT_LOCAL_URL : urlArg(values.url);
-    readings = localReadings(await readLocalMetrics(url, session.projectDir), stage, canary.alias);
+    readings = localReadings(await readLocalMetrics(url, session.projectDir), stage, stageCanary.alias);
   } else {
-    readings = await deployedReadings(session.deployed!, config, stage, canary.alias, windowMinutes, now);
+    readings = await deployedReadings(session.deployed!, config, stage, stageCanary.alias, windowMinutes, now);
   }
   const decision = decide(readings, rules);
   writeGateRecord(session.projectDir, session.file.environmentName, stage, {
@@ -355,7 +355,7 @@ async function gate(session: Session, { positionals, values, flags }: ParsedArgs
     decidedAt: now.toISOString(),
     window: readings.window,
     windowMinutes,
-    candidate: canary.versions,
+    candidate: stageCanary.versions,
   });
   session.env.stdout.write(`${renderGate(readings, rules, decision)}
 `);
