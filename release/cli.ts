@@ -135,6 +135,7 @@ const GENERAL_HELP = `Usage: ${PROGRAM} <command> [options]
 
 Edits the version config in cdk.json (api.environments.<env>.releases) and nothing else, keeping its formatting,
 validates it as the app does, prints the change, and says what to run next (npx cdk diff, npx cdk deploy).
+gate edits nothing: it judges a canary from its metrics and records the verdict in ${GATE_RECORD_FILE}.
 
 Commands:
 ${Object.entries(COMMANDS)
