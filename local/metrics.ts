@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { logName } from './functions';
@@ -269,9 +270,14 @@ function functionKey(
 function writeFileAtomically(file: string, text: string): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
+    // unique per write: two servers of one process (tests) may share a store
+    const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
     fs.writeFileSync(temp, text);
-    fs.renameSync(temp, file);
+    try {
+      fs.renameSync(temp, file);
+    } finally {
+      fs.rmSync(temp, { force: true });
+    }
   } catch {
     // the file is a convenience for readers when the server is gone; the endpoint answers regardless
   }
