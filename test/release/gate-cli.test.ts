@@ -372,6 +372,22 @@ describe('release gate --deployed', () => {
     expect(lastLine(run.stdout)).toMatch(/^rollback: alarms: in ALARM: staged-serverless-api-default-hello-candidate/);
   });
 
+  test('takes a composite alarm in ALARM for the canary when its name says canary', async () => {
+    metrics(HEALTHY);
+    cloudWatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [],
+      CompositeAlarms: [
+        { AlarmName: 'staged-serverless-api-default-v1-health', StateValue: 'ALARM' },
+        { AlarmName: 'staged-serverless-api-default-v1-canary-health', StateValue: 'ALARM' },
+      ],
+    });
+
+    const run = await runCli(['gate', 'v1', '--deployed'], tempProject(), { awsClients: clients });
+
+    expect(run.code).toBe(4);
+    expect(lastLine(run.stdout)).toBe('rollback: alarms: in ALARM: staged-serverless-api-default-v1-canary-health');
+  });
+
   test('shows an alarm of the base in ALARM without rolling back for it', async () => {
     metrics(HEALTHY);
     alarms([{ name: 'staged-serverless-api-default-v1-5xx-base', dimensions: { Channel: 'v1' } }]);
