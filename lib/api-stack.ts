@@ -12,6 +12,7 @@ import { FUNCTION_NAMES, MINIMUM_PRODUCTION_RETENTION_DAYS } from './config';
 import { addHealthCheck } from './health-check';
 import { LogEncryptionKey } from './log-encryption-key';
 import { acknowledgeGuardRule } from './policy-validation';
+import { channelName } from './monitoring-names';
 import type { MonitoredAlias, MonitoredChannel } from './release-monitoring';
 import { ReleaseMonitoring } from './release-monitoring';
 import type { ApiStageProps } from './staged-rest-api';
@@ -102,7 +103,7 @@ export class ApiStack extends Stack {
         { ...base, accessLogGroup: this.api.accessLogGroup(stage.name) },
         {
           ...base,
-          name: `${stage.name}/Canary`,
+          name: channelName(stage.name, true),
           canary: true,
           accessLogGroup: this.api.canaryAccessLogGroup(stage.name),
         },

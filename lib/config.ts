@@ -160,6 +160,39 @@ export const DEFAULT_STAGE_MONITORING: Readonly<Record<StageName, StageMonitorin
   },
 };
 
+/**
+ * The rules `npm run release -- gate` judges a canary by, in the order it applies them: any alarm of the canary in
+ * ALARM rolls back; too few canary requests hold; a canary error rate or p99 too far above the base's rolls back;
+ * otherwise the canary may be promoted. The stack ignores them.
+ */
+export interface GateRules {
+  /** Canary requests in the window below which the gate says `hold`: too few to judge. */
+  readonly minCanaryRequests: number;
+  /** Percentage points the canary's 5XX rate may exceed the base's by (1: 0.5% against 0.2% passes, 1.5% fails). */
+  readonly maxErrorRateIncreasePoints: number;
+  /** How many times the base's p99 latency the canary's may be. */
+  readonly maxP99Ratio: number;
+  /**
+   * Milliseconds the canary's p99 must also exceed the base's by before the p99 rule fails: below this a ratio is
+   * noise (2 ms against 1 ms is twice as slow).
+   */
+  readonly minP99IncreaseMs: number;
+  /** The window the gate reads CloudWatch over when `--window` is not given, in minutes. */
+  readonly windowMinutes: number;
+}
+
+/** The gate rules when `api.gate`, or one of its keys, is not set. */
+export const DEFAULT_GATE_RULES: GateRules = {
+  minCanaryRequests: 100,
+  maxErrorRateIncreasePoints: 1,
+  maxP99Ratio: 1.2,
+  minP99IncreaseMs: 25,
+  windowMinutes: 15,
+};
+
+/** The longest window the gate reads, in minutes: one day. */
+export const MAX_GATE_WINDOW_MINUTES = 24 * 60;
+
 /** The parsed, validated configuration for one deployment environment. */
 export interface AppConfig {
   /** Name of the REST API. */
@@ -179,6 +212,8 @@ export interface AppConfig {
   readonly stages: readonly StageConfig[];
   /** Alarm thresholds per stage and the alarm email; {@link DEFAULT_STAGE_MONITORING} where the config is silent. */
   readonly monitoring: MonitoringConfig;
+  /** The release gate's rules (`api.gate`), the same in every environment; not part of the stack. */
+  readonly gate: GateRules;
 }
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -208,7 +243,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  */
 export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVIRONMENT): AppConfig {
   const root = asObject(fromJsonString(raw, CONFIG_CONTEXT_KEY), CONFIG_CONTEXT_KEY);
-  allowKeys(root, CONFIG_CONTEXT_KEY, ['apiName', 'stages', 'monitoring', 'environments']);
+  allowKeys(root, CONFIG_CONTEXT_KEY, ['apiName', 'stages', 'monitoring', 'gate', 'environments']);
 
   const apiName = apiNameAt(root, `${CONFIG_CONTEXT_KEY}.apiName`);
 
@@ -218,6 +253,8 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     parseStageSettings(stagesRaw[stage], `${stagesKey}.${stage}`, stage),
   );
   const monitoring = parseMonitoring(root.monitoring, `${CONFIG_CONTEXT_KEY}.monitoring`);
+
+  const gate = parseGateRules(root.gate, `${CONFIG_CONTEXT_KEY}.gate`);
 
   const environmentsKey = `${CONFIG_CONTEXT_KEY}.environments`;
   const environmentsRaw = asObject(root.environments, environmentsKey);
@@ -241,6 +278,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     manageAccountCloudWatchRole: selected.manageAccountCloudWatchRole,
     stages: STAGE_NAMES.map((name) => ({ name, ...settings[name], ...selected.releases[name] })),
     monitoring,
+    gate,
   };
 }
 
@@ -290,6 +328,71 @@ function parseStageMonitoring(raw: unknown, key: string, defaults: StageMonitori
     evaluationPeriods,
     datapointsToAlarm,
   };
+}
+
+/**
+ * A gate window as written in `api.gate.window` and `--window`: whole minutes (`15m`) or hours (`1h`), from one
+ * minute to one day (CloudWatch's standard-resolution metrics come in whole minutes).
+ *
+ * @returns the window in minutes, or `undefined` for anything else
+ */
+export function parseWindow(raw: string): number | undefined {
+  const match = /^([1-9]\d{0,4})(m|h)$/.exec(raw);
+  if (!match) return undefined;
+  const minutes = Number(match[1]) * (match[2] === 'h' ? 60 : 1);
+  return minutes <= MAX_GATE_WINDOW_MINUTES ? minutes : undefined;
+}
+
+/** What {@link parseWindow} accepts, for messages. */
+export const WINDOW_DESCRIPTION = 'whole minutes or hours such as 15m or 1h, from 1m to 24h';
+
+function parseGateRules(raw: unknown, key: string): GateRules {
+  if (raw === undefined) return DEFAULT_GATE_RULES;
+  const o = asObject(raw, key);
+  allowKeys(o, key, ['minCanaryRequests', 'maxErrorRateIncreasePoints', 'maxP99Ratio', 'minP99IncreaseMs', 'window']);
+  const optional = <T>(value: unknown, parse: (v: unknown) => T, fallback: T): T =>
+    value === undefined ? fallback : parse(value);
+  const minCanaryRequests = optional(
+    o.minCanaryRequests,
+    (v) => nonNegative(v, `${key}.minCanaryRequests`, true),
+    DEFAULT_GATE_RULES.minCanaryRequests,
+  );
+  const maxErrorRateIncreasePoints = optional(
+    o.maxErrorRateIncreasePoints,
+    (v) => {
+      const n = nonNegative(v, `${key}.maxErrorRateIncreasePoints`, false);
+      if (n > 100) throw new ConfigError(`${key}.maxErrorRateIncreasePoints must be from 0 to 100 points, got ${n}`);
+      return n;
+    },
+    DEFAULT_GATE_RULES.maxErrorRateIncreasePoints,
+  );
+  const maxP99Ratio = optional(
+    o.maxP99Ratio,
+    (v) => {
+      const n = num(v, `${key}.maxP99Ratio`);
+      if (n < 1) throw new ConfigError(`${key}.maxP99Ratio must be a number of 1 or more, got ${n}`);
+      return n;
+    },
+    DEFAULT_GATE_RULES.maxP99Ratio,
+  );
+  const minP99IncreaseMs = optional(
+    o.minP99IncreaseMs,
+    (v) => nonNegative(v, `${key}.minP99IncreaseMs`, false),
+    DEFAULT_GATE_RULES.minP99IncreaseMs,
+  );
+  const windowMinutes = optional(
+    o.window,
+    (v) => {
+      const text = str(v, `${key}.window`);
+      const minutes = parseWindow(text);
+      if (minutes === undefined) {
+        throw new ConfigError(`${key}.window must be ${WINDOW_DESCRIPTION}, got ${JSON.stringify(text)}`);
+      }
+      return minutes;
+    },
+    DEFAULT_GATE_RULES.windowMinutes,
+  );
+  return { minCanaryRequests, maxErrorRateIncreasePoints, maxP99Ratio, minP99IncreaseMs, windowMinutes };
 }
 
 type StageSettings = Pick<StageConfig, 'environment' | 'loggingLevel' | 'dataTrace' | 'throttle' | 'logRetentionDays'>;

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { alarmNamePrefix, CHANNEL_METRICS, CHANNEL_METRICS_NAMESPACE } from './monitoring-names';
 import { pascalCase } from './naming';
 import { restrictGrantsToAwsServices } from './kms-key-policy';
 
@@ -75,18 +76,6 @@ export interface ReleaseMonitoringProps {
   readonly alarmEmail?: string;
 }
 
-/** The names CloudWatch Logs metric filters publish under, and how the rest of the project reads them back. */
-export const CHANNEL_METRICS = {
-  /** One per access-log line. */
-  requests: 'Requests',
-  /** One per access-log line with a status of 500-599. */
-  serverErrors: '5XX',
-  /** One per access-log line with a status of 400-499. */
-  clientErrors: '4XX',
-  /** The line's `responseLatency`, in milliseconds. */
-  latency: 'Latency',
-} as const;
-
 const PERIOD = Duration.minutes(1);
 
 /**
@@ -113,7 +102,7 @@ const PERIOD = Duration.minutes(1);
  */
 export class ReleaseMonitoring extends Construct {
   /** Namespace of the channel metrics. */
-  public static readonly NAMESPACE = 'StagedServerlessApi';
+  public static readonly NAMESPACE = CHANNEL_METRICS_NAMESPACE;
 
   /** `<apiName>-<environmentName>`: how every alarm name starts, before `-<what>`. */
   public readonly alarmNamePrefix: string;
@@ -133,7 +122,7 @@ export class ReleaseMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: ReleaseMonitoringProps) {
     super(scope, id);
     this.environmentName = props.environmentName;
-    this.alarmNamePrefix = `${props.apiName}-${props.environmentName}`;
+    this.alarmNamePrefix = alarmNamePrefix(props.apiName, props.environmentName);
     ({ topic: this.topic, key: this.topicKey } = this.createTopic(props));
     const action = new actions.SnsAction(this.topic);
 

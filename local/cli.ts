@@ -2,11 +2,12 @@
  * `npm start [-- options]`: synthesizes the CDK app and serves its REST API on localhost, stage by stage.
  * `--help` lists the options.
  */
+import * as path from 'node:path';
 import { parseCliOptions, UsageError, USAGE } from './cli-options';
 import type { CliOptions } from './cli-options';
 import { LocalApiError } from './errors';
 import { mulberry32 } from './random';
-import { LocalApi } from './local-api';
+import { LocalApi, METRICS_FILE } from './local-api';
 import { formatAccessLogLine, formatRequestLine } from './request-log';
 import { describeApi, describeChanges } from './startup-report';
 import { SynthError } from './synth';
@@ -59,6 +60,12 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const line of describeApi({ ...api.loaded, ignored: api.ignored }, api.url)) {
     console.log(line);
   }
+  const metricsFile = path.join(options.storeDir, METRICS_FILE);
+  console.log(
+    api.metricsUrl === undefined
+      ? `warning: a stage is named _local, so its routes answer under /_local/; the metrics are in ${metricsFile} only`
+      : `metrics: GET ${api.metricsUrl} (POST …/reset counts from zero), also written to ${metricsFile}`,
+  );
   console.log(`listening on ${api.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s); Ctrl+C stops`);
 
   let watcher: ProjectWatcher | undefined;

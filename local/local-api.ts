@@ -6,9 +6,16 @@ import { LocalApiError } from './errors';
 import { createLambdaService } from './functions';
 import type { LambdaService } from './functions';
 import { createGateway } from './gateway';
-import type { GatewayRequest, GatewayResponse } from './model';
+import { LocalMetrics } from './metrics';
+import type { ApiDefinition, GatewayRequest, GatewayResponse } from './model';
+import type { RequestHandler } from './server';
 import { LocalServer } from './server';
 import { synthesize } from './synth';
+
+/** The local API's own routes: they answer before stage routing, unless a stage has this name. */
+export const LOCAL_ROUTE_PREFIX = '/_local/';
+/** The metrics snapshot's file in the store (`.local-api/metrics.json`). */
+export const METRICS_FILE = 'metrics.json';
 
 /** What {@link LocalApi.start} serves, where, and whom it tells about requests. */
 export interface LocalApiOptions {
@@ -88,6 +95,8 @@ export class LocalApi {
   }
 
   private current: Generation | undefined;
+  /** The per-stage counters behind `GET /_local/metrics`, kept across reloads. */
+  readonly metrics: LocalMetrics;
   private reloading: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly abort = new AbortController();
@@ -97,7 +106,11 @@ export class LocalApi {
     private readonly server: LocalServer,
     /** The port actually bound (the real one when 0 was asked for). */
     readonly port: number,
-  ) {}
+  ) {
+    this.metrics = new LocalMetrics({
+      file: path.join(path.resolve(options.projectDir, options.storeDir), METRICS_FILE),
+    });
+  }
 
   /** `http://<host>:<port>`, with IPv6 hosts bracketed. */
   get url(): string {
@@ -108,6 +121,14 @@ export class LocalApi {
   /** What is being served now. */
   get loaded(): LoadedApi {
     return this.current!.loaded;
+  }
+
+  /**
+   * `<url>/_local/metrics`, where the counters are served; `undefined` while a stage is named `_local` (API Gateway
+   * allows the name), whose routes then win: the counters are in the store's `metrics.json` only.
+   */
+  get metricsUrl(): string | undefined {
+    return servesLocalRoutes(this.loaded.api) ? `${this.url}${LOCAL_ROUTE_PREFIX}metrics` : undefined;
   }
 
   /** Resource types of the served stack ignored on purpose (they change no answer), with how many of each. */
@@ -145,6 +166,7 @@ export class LocalApi {
     this.abort.abort();
     await this.reloading;
     await this.server.close();
+    this.metrics.close();
     const last = this.current;
     this.current = undefined;
     if (last !== undefined) {
@@ -190,13 +212,62 @@ export class LocalApi {
       random: this.options.random,
       log: this.options.executionLog,
     });
+    const { api } = generation.loaded;
+    const localRoutes = servesLocalRoutes(api);
+    const handler: RequestHandler = {
+      handle: async (request) => {
+        if (localRoutes && request.url.startsWith(LOCAL_ROUTE_PREFIX)) return this.answerLocal(request);
+        const response = await gateway.handle(request);
+        // counted before the answer is written, so that a client reading the metrics next sees its request
+        if (response.metrics !== undefined) this.metrics.record(api, response.metrics);
+        return response;
+      },
+    };
     const previous = this.current;
     this.current = generation;
-    await this.server.setGateway(gateway);
+    await this.server.setGateway(handler);
     if (previous !== undefined) {
       await retire(previous);
     }
   }
+
+  /**
+   * `GET /_local/metrics`: the counters as JSON; `POST /_local/metrics/reset`: counts from zero again. Anything else
+   * under the prefix answers 404, or 405 for another method.
+   */
+  private answerLocal(request: GatewayRequest): GatewayResponse {
+    const target = request.url.split('?')[0]!.replace(/\/+$/, '');
+    const routes: Record<string, [string, () => unknown]> = {
+      '/_local/metrics': ['GET', () => this.metrics.snapshot()],
+      '/_local/metrics/reset': ['POST', () => this.metrics.reset()],
+    };
+    const route = routes[target];
+    if (route === undefined) {
+      return localAnswer(404, { message: `no such local route; local routes: ${Object.keys(routes).join(', ')}` });
+    }
+    const [method, answer] = route;
+    if (request.method !== method) {
+      return localAnswer(405, { message: `${target} answers ${method} only` }, [['Allow', method]]);
+    }
+    return localAnswer(200, answer());
+  }
+}
+
+// a stage named like the prefix (API Gateway allows `_local`) keeps its routes: the metrics stay in the file
+function servesLocalRoutes(api: ApiDefinition): boolean {
+  return !api.stages.some((stage) => `/${stage.name}/` === LOCAL_ROUTE_PREFIX);
+}
+
+function localAnswer(
+  statusCode: number,
+  body: unknown,
+  headers: readonly (readonly [string, string])[] = [],
+): GatewayResponse {
+  return {
+    statusCode,
+    headers: [['Content-Type', 'application/json'], ...headers],
+    body: Buffer.from(`${JSON.stringify(body, null, 2)}\n`),
+  };
 }
 
 function ignoredResources(assemblyDir: string, stackName: string): Map<string, number> {

@@ -292,4 +292,31 @@ export interface GatewayResponse {
   readonly accessLogLine?: string;
   /** The stage's access log destination name (`ApiBetaAccessLogs...`, with `/Canary` for canary requests). */
   readonly accessLogDestination?: string;
+  /** What the gateway measured of a request that named a stage, for the local metrics (`GET /_local/metrics`). */
+  readonly metrics?: RequestMetrics;
+}
+
+/** One request as the local metrics count it: its stage and channel, its status, and what its integration did. */
+export interface RequestMetrics {
+  readonly stage: string;
+  /** `canary` for the canary's share of a stage's requests; `base` for the rest, and on a stage without a canary. */
+  readonly channel: 'base' | 'canary';
+  readonly statusCode: number;
+  /** `$context.integrationLatency`: how long the integration took, for requests that reached one. */
+  readonly integrationLatencyMs?: number;
+  /** The function the integration invoked, for requests that invoked one. */
+  readonly invoked?: InvokedFunction;
+}
+
+/** A function invocation of a request, as the gateway saw it end. */
+export interface InvokedFunction {
+  /** As invoked: `arn:…:function:<name>:<alias>`, stage variables substituted. */
+  readonly functionArn: string;
+  /** The version that ran, when Lambda ran one. */
+  readonly functionVersion?: string;
+  /**
+   * How it failed, if it did: the function threw or crashed (`function-error`), ran past its own timeout
+   * (`function-timeout`, also a function error), or the gateway stopped waiting (`integration-timeout`, 504).
+   */
+  readonly failure?: 'function-error' | 'function-timeout' | 'integration-timeout';
 }

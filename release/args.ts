@@ -1,11 +1,21 @@
 import type { FunctionName, StageName } from '../lib/config';
-import { FUNCTION_NAMES, STAGE_NAMES } from '../lib/config';
+import { FUNCTION_NAMES, parseWindow, STAGE_NAMES, WINDOW_DESCRIPTION } from '../lib/config';
 import { ReleaseError, UsageError } from './errors';
 
 /** Options that take a value (`--env prod` or `--env=prod`). */
-export const VALUE_OPTIONS = ['env', 'config', 'assembly', 'version', 'from', 'percent', 'function'] as const;
+export const VALUE_OPTIONS = [
+  'env',
+  'config',
+  'assembly',
+  'version',
+  'from',
+  'percent',
+  'function',
+  'window',
+  'url',
+] as const;
 /** Options that take none. */
-export const FLAG_OPTIONS = ['deployed', 'help'] as const;
+export const FLAG_OPTIONS = ['deployed', 'local', 'require-gate', 'help'] as const;
 
 /** The name of an option that takes a value, without its dashes. */
 export type ValueOption = (typeof VALUE_OPTIONS)[number];
@@ -106,6 +116,37 @@ export function percentArg(raw: string): number {
   const value = Number(raw);
   if (/^\d+(\.\d+)?$/.test(raw) && value >= 0 && value <= 100) return value;
   throw new ReleaseError(`--percent must be a number from 0 to 100, got ${JSON.stringify(raw)}`);
+}
+
+/**
+ * The window given by `--window`, in minutes.
+ *
+ * @throws ReleaseError for anything {@link parseWindow} refuses
+ */
+export function windowArg(raw: string): number {
+  const minutes = parseWindow(raw);
+  if (minutes !== undefined) return minutes;
+  throw new ReleaseError(`--window must be ${WINDOW_DESCRIPTION}, got ${JSON.stringify(raw)}`);
+}
+
+/**
+ * The local API's address given by `--url`: `http://host:port`, nothing after the port.
+ *
+ * @throws ReleaseError for anything else
+ */
+export function urlArg(raw: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol === 'http:' && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash) {
+    return url.origin;
+  }
+  throw new ReleaseError(
+    `--url must be the local API's address such as http://127.0.0.1:3000, got ${JSON.stringify(raw)}`,
+  );
 }
 
 function isOneOf<T extends string>(value: string, allowed: readonly T[]): value is T {

@@ -1,5 +1,7 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DescribeStackResourcesCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient, CompositeAlarm, MetricAlarm, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetAliasCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import type { FunctionName } from '../lib/config';
@@ -11,6 +13,8 @@ import { readTemplate } from './template';
 export interface AwsClients {
   readonly lambda: LambdaClient;
   readonly cloudFormation: CloudFormationClient;
+  /** For `gate --deployed`: the alarms' state and the metrics. */
+  readonly cloudWatch: CloudWatchClient;
 }
 
 /** What a deployed alias serves. */
@@ -129,6 +133,59 @@ export class DeployedStack {
     throw new ReleaseError(
       `the deployed ${fn} function (${await this.functionName(fn)}) has no version ${version}; ${newest}`,
     );
+  }
+
+  /** Every alarm whose name starts with `prefix`, metric and composite, in any state. */
+  public async alarms(prefix: string): Promise<{ metric: MetricAlarm[]; composite: CompositeAlarm[] }> {
+    const metric: MetricAlarm[] = [];
+    const composite: CompositeAlarm[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.call(`reading the alarms named ${prefix}*`, () =>
+        this.clients.cloudWatch.send(
+          new DescribeAlarmsCommand({
+            AlarmNamePrefix: prefix,
+            AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+            NextToken: token,
+          }),
+        ),
+      );
+      metric.push(...(out.MetricAlarms ?? []));
+      composite.push(...(out.CompositeAlarms ?? []));
+      token = out.NextToken;
+    } while (token);
+    return { metric, composite };
+  }
+
+  /** The values of each query over `[start, end)`, by query id, every page read. */
+  public async metricData(
+    queries: readonly MetricDataQuery[],
+    start: Date,
+    end: Date,
+  ): Promise<ReadonlyMap<string, number[]>> {
+    const values = new Map<string, number[]>();
+    // GetMetricData takes at most 500 queries a call
+    for (let i = 0; i < queries.length; i += 500) {
+      let token: string | undefined;
+      do {
+        const out = await this.call('reading the metrics from CloudWatch', () =>
+          this.clients.cloudWatch.send(
+            new GetMetricDataCommand({
+              MetricDataQueries: queries.slice(i, i + 500),
+              StartTime: start,
+              EndTime: end,
+              NextToken: token,
+            }),
+          ),
+        );
+        for (const result of out.MetricDataResults ?? []) {
+          if (result.Id === undefined) continue;
+          values.set(result.Id, [...(values.get(result.Id) ?? []), ...(result.Values ?? [])]);
+        }
+        token = out.NextToken;
+      } while (token);
+    }
+    return values;
   }
 
   private async call<T>(what: string, send: () => Promise<T>): Promise<T> {

@@ -4,8 +4,9 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { FunctionName, StageConfig, StageName } from '../lib/config';
 import { apiStackName, DEFAULT_ENVIRONMENT, FUNCTION_NAMES, STAGE_NAMES } from '../lib/config';
 import { pascalCase } from '../lib/naming';
-import type { ParsedArgs, ValueOption } from './args';
-import { functionArg, parseArgs, percentArg, stageArg, versionArg } from './args';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { FlagOption, ParsedArgs, ValueOption } from './args';
+import { functionArg, parseArgs, percentArg, stageArg, urlArg, versionArg, windowArg } from './args';
 import type { AwsClients } from './aws';
 import { DeployedStack } from './aws';
 import type { VersionTargets } from './commands';
@@ -14,6 +15,11 @@ import type { ConfigFile, ReleaseEdit } from './config-file';
 import { editRelease, rawRelease, readConfigFile, saveConfigFile } from './config-file';
 import { formatChange, unifiedDiff, valueChanges } from './diff';
 import { ReleaseError, UsageError } from './errors';
+import type { GateReadings } from './gate';
+import { decide, renderGate, VERDICT_EXIT } from './gate';
+import { deployedReadings } from './gate-deployed';
+import { DEFAULT_LOCAL_URL, LOCAL_METRICS_FILE, localReadings, readLocalMetrics } from './gate-local';
+import { ageMinutes, describeGateRecord, GATE_RECORD_FILE, readGateRecord, writeGateRecord } from './gate-record';
 import type { LocalVersion } from './local-store';
 import { LOCAL_STORE_DIR, readLocalVersions } from './local-store';
 import type { DeployedRelease } from './status';
@@ -37,8 +43,11 @@ export interface CliEnvironment {
   readonly awsClients: (region: string | undefined) => AwsClients;
 }
 
-/** Exit codes: done, refused input (the config untouched), bad command line. */
-export const EXIT = { ok: 0, refused: 1, usage: 2 } as const;
+/**
+ * Exit codes: done, refused input (the config untouched), bad command line; and the gate's verdicts: promote (0),
+ * hold (3), rollback (4).
+ */
+export const EXIT = { ok: 0, refused: 1, usage: 2, hold: VERDICT_EXIT.hold, rollback: VERDICT_EXIT.rollback } as const;
 
 const PROGRAM = 'npm run release --';
 const STAGES = STAGE_NAMES.join(', ');
@@ -49,7 +58,7 @@ interface CommandSpec {
   readonly usage: string;
   readonly summary: string;
   readonly details: string;
-  readonly options: readonly (ValueOption | 'deployed')[];
+  readonly options: readonly (ValueOption | Exclude<FlagOption, 'help'>)[];
   readonly takesStage: boolean;
 }
 
@@ -65,14 +74,17 @@ comes from the deployed template). Then the canaries, the rollback records, and 
     takesStage: false,
   },
   promote: {
-    usage: 'promote <stage> (--version N | --from STAGE) [--function NAME] [--deployed]',
+    usage: 'promote <stage> (--version N | --from STAGE) [--function NAME] [--deployed] [--require-gate]',
     summary: "pin a stage's aliases to a version, close its canary, and record what it served for rollback",
     details: `Pins the stage's alias of every function (or of --function NAME) to version N, or to what another stage
 serves (--from beta). A "latest" there is resolved to a number: with --deployed from the deployed alias, otherwise
 from the local API's version store (${LOCAL_STORE_DIR}/, written by npm start). Closes the stage's canary
 (percentTraffic 0, setting kept) and records the versions the stage served until now under "previous", so that
-rollback works on any clone. With --deployed, refuses a version the deployed function does not have.`,
-    options: ['version', 'from', 'function', 'deployed'],
+rollback works on any clone. With --deployed, refuses a version the deployed function does not have.
+Prints the gate's last verdict on the stage when there is one (${GATE_RECORD_FILE}), and refuses nothing because
+of it, unless --require-gate: then it refuses unless that verdict is promote, is no older than the window it read,
+and judged the very versions being pinned.`,
+    options: ['version', 'from', 'function', 'deployed', 'require-gate'],
     takesStage: true,
   },
   canary: {
@@ -90,8 +102,29 @@ block have one. "latest" in --from, and --deployed, work as for promote.`,
     summary: 'pin a stage back to the versions it served before its last promotion',
     details: `Pins the stage's aliases to the versions recorded under "previous" by the last promote, and removes the
 record: a second rollback is refused instead of flipping back to the promoted versions (promote again to go
-forward). The canary is left as it is. With --deployed, refuses versions the deployed functions no longer have.`,
+forward). The canary is left as it is. With --deployed, refuses versions the deployed functions no longer have.
+Prints the gate's last verdict on the stage when there is one, and refuses nothing because of it.`,
     options: ['deployed'],
+    takesStage: true,
+  },
+  gate: {
+    usage: 'gate <stage> (--deployed [--window 15m] | --local [--url URL])',
+    summary: "judge a stage's canary from its metrics: promote, hold or rollback (exit 0, 3, 4)",
+    details: `Reads the stage's base and canary channels and each function's stage and candidate aliases (requests,
+5XX or function errors, p99 latency), and the API's alarms, then applies the rules of api.gate in cdk.json in
+order, the first that fails deciding: an alarm of the canary in ALARM → rollback; fewer canary requests than
+minCanaryRequests → hold; a canary 5XX rate more than maxErrorRateIncreasePoints above the base's → rollback; a
+canary p99 above maxP99Ratio times the base's (and more than minP99IncreaseMs above it) → rollback; else promote.
+Prints the table, every rule's result, and last the verdict and the rule that decided. Records the verdict in
+${GATE_RECORD_FILE} for promote and rollback.
+  --deployed      CloudWatch over the window (--window, default api.gate.window): the access-log metrics
+                  (StagedServerlessApi), AWS/Lambda per alias, and the alarms named <apiName>-<env>-*
+  --local         the local API's counters (npm start), since it started or was last reset
+                  (POST /_local/metrics/reset): GET <url>/_local/metrics, or ${LOCAL_METRICS_FILE} when nothing
+                  answers there (it says which it read)
+  --url URL       where the local API listens (default: ${DEFAULT_LOCAL_URL})
+Exit codes: 0 promote, 3 hold, 4 rollback; 1 refused, 2 usage error.`,
+    options: ['deployed', 'window', 'local', 'url'],
     takesStage: true,
   },
 } as const satisfies Record<string, CommandSpec>;
@@ -102,6 +135,7 @@ const GENERAL_HELP = `Usage: ${PROGRAM} <command> [options]
 
 Edits the version config in cdk.json (api.environments.<env>.releases) and nothing else, keeping its formatting,
 validates it as the app does, prints the change, and says what to run next (npx cdk diff, npx cdk deploy).
+gate edits nothing: it judges a canary from its metrics and records the verdict in ${GATE_RECORD_FILE}.
 
 Commands:
 ${Object.entries(COMMANDS)
@@ -116,7 +150,8 @@ Options:
   -h, --help       this help; ${PROGRAM} <command> --help for one command
 
 Stages: ${STAGES}. Functions: ${FUNCTIONS}.
-Exit codes: 0 done (or nothing to change), 1 refused (cdk.json untouched), 2 usage error.`;
+Exit codes: 0 done (or nothing to change; gate: promote), 1 refused (cdk.json untouched), 2 usage error,
+3 gate: hold, 4 gate: rollback.`;
 
 function commandHelp(name: CommandName): string {
   const spec: CommandSpec = COMMANDS[name];
@@ -189,13 +224,15 @@ async function run(args: ParsedArgs, env: CliEnvironment): Promise<number> {
       return canary(session, args);
     case 'rollback':
       return rollback(session, args);
+    case 'gate':
+      return gate(session, args);
   }
 }
 
 /** Refuses options the command does not take, and missing or extra arguments, before anything is read. */
 function checkCommandLine(name: CommandName, { positionals, values, flags }: ParsedArgs): void {
   const spec: CommandSpec = COMMANDS[name];
-  for (const option of [...Object.keys(values), ...flags] as (ValueOption | 'deployed')[]) {
+  for (const option of [...Object.keys(values), ...flags] as CommandSpec['options'][number][]) {
     if (!COMMON_OPTIONS.includes(option as ValueOption) && !spec.options.includes(option)) {
       throw new UsageError(`${name} does not take --${option}; usage: ${spec.usage}`);
     }
@@ -218,6 +255,28 @@ function checkCommandLine(name: CommandName, { positionals, values, flags }: Par
   if (name === 'canary' && values.function !== undefined && !hasSource) {
     throw new UsageError(`canary --function needs --version N or --from STAGE; usage: ${spec.usage}`);
   }
+  if (name === 'gate') checkGateLine(spec, values, flags);
+}
+
+function checkGateLine(spec: CommandSpec, values: ParsedArgs['values'], flags: ParsedArgs['flags']): void {
+  const local = flags.has('local');
+  if (local === flags.has('deployed')) {
+    throw new UsageError(
+      local
+        ? `give --local or --deployed, not both; usage: ${spec.usage}`
+        : `gate needs --deployed (CloudWatch) or --local (the local API); usage: ${spec.usage}`,
+    );
+  }
+  if (!local && values.url !== undefined) throw new UsageError(`--url goes with --local; usage: ${spec.usage}`);
+  if (local && values.window !== undefined) {
+    throw new UsageError(
+      '--window goes with --deployed: --local judges what the local API counted since it started or was last ' +
+        'reset (POST /_local/metrics/reset)',
+    );
+  }
+  // refused before cdk.json or AWS is read
+  if (values.window !== undefined) windowArg(values.window);
+  if (values.url !== undefined) urlArg(values.url);
 }
 
 /** The stage a command changes, the function it is limited to, and the versions `--version`/`--from` name. */
@@ -238,7 +297,70 @@ async function releaseArgs(session: Session, { positionals, values }: ParsedArgs
 async function promote(session: Session, args: ParsedArgs): Promise<number> {
   const notes: string[] = [];
   const { stage, current, targets } = await releaseArgs(session, args, notes);
+  notes.push(...lastVerdict(session, stage, args.flags.has('require-gate') ? targets! : undefined));
   return write(session, stage, planPromote(current, targets!, session.env.now()), notes);
+}
+
+/**
+ * The gate's last verdict on the stage, as a note; with `required` (the versions being pinned), refuses unless it
+ * is `promote`, no older than its window, and judged those very versions.
+ */
+function lastVerdict(session: Session, stage: StageName, required?: VersionTargets): string[] {
+  const record = readGateRecord(session.projectDir, session.file.environmentName, stage);
+  const now = session.env.now();
+  if (required === undefined) return record ? [describeGateRecord(stage, record, now)] : [];
+  const refuse = (why: string) => {
+    throw new ReleaseError(`--require-gate: ${why}; ${session.file.label} is untouched`);
+  };
+  if (!record) return refuse(`no gate verdict on ${stage} (${GATE_RECORD_FILE}): run npm run release -- gate ${stage}`);
+  const line = describeGateRecord(stage, record, now);
+  if (record.verdict !== 'promote') refuse(line);
+  if (ageMinutes(record, now) > record.windowMinutes) {
+    refuse(`${line}, older than its ${record.windowMinutes}m window: run the gate again`);
+  }
+  const judged = (Object.keys(required) as FunctionName[]).filter((fn) => record.candidate[fn] !== required[fn]);
+  if (judged.length > 0) {
+    const show = (fn: FunctionName) => `${fn} ${String(record.candidate[fn])}`;
+    refuse(
+      `the gate judged the candidate ${judged.map(show).join(', ')}, not the ` +
+        `${judged.map((fn) => `${fn} ${required[fn]!}`).join(', ')} being pinned`,
+    );
+  }
+  return [line];
+}
+
+async function gate(session: Session, { positionals, values, flags }: ParsedArgs): Promise<number> {
+  const stage = stageArg(positionals[0]!);
+  const { config } = session.file;
+  const stageCanary = stageOf(session, stage).canary;
+  if (!stageCanary) {
+    const withCanary = config.stages.filter((s) => s.canary).map((s) => s.name);
+    throw new ReleaseError(`the ${stage} stage has no canary to judge; stages with a canary: ${withCanary.join(', ')}`);
+  }
+  const rules = config.gate;
+  const windowMinutes = values.window === undefined ? rules.windowMinutes : windowArg(values.window);
+  const now = session.env.now();
+  let readings: GateReadings;
+  if (flags.has('local')) {
+    const url = values.url === undefined ? DEFAULT_LOCAL_URL : urlArg(values.url);
+    readings = localReadings(await readLocalMetrics(url, session.projectDir), stage, stageCanary.alias);
+  } else {
+    readings = await deployedReadings(session.deployed!, config, stage, stageCanary.alias, windowMinutes, now);
+  }
+  const decision = decide(readings, rules);
+  writeGateRecord(session.projectDir, session.file.environmentName, stage, {
+    verdict: decision.verdict,
+    ...(decision.rule !== undefined && { rule: decision.rule }),
+    reason: decision.reason,
+    source: flags.has('local') ? 'local' : 'deployed',
+    decidedAt: now.toISOString(),
+    window: readings.window,
+    windowMinutes,
+    candidate: stageCanary.versions,
+  });
+  session.env.stdout.write(`${renderGate(readings, rules, decision)}
+`);
+  return VERDICT_EXIT[decision.verdict];
 }
 
 async function canary(session: Session, args: ParsedArgs): Promise<number> {
@@ -255,7 +377,7 @@ async function rollback(session: Session, args: ParsedArgs): Promise<number> {
   const edits = planRollback(current, releaseKey(session.file.environmentName, stage));
   const recorded = current.previous!.versions;
   await requireVersions(session, FUNCTION_NAMES, (fn) => recorded[fn]);
-  return write(session, stage, edits, []);
+  return write(session, stage, edits, lastVerdict(session, stage));
 }
 
 interface Session {
@@ -432,7 +554,11 @@ function commandName(raw: string): CommandName {
 }
 
 function defaultAwsClients(region: string | undefined): AwsClients {
-  return { lambda: new LambdaClient({ region }), cloudFormation: new CloudFormationClient({ region }) };
+  return {
+    lambda: new LambdaClient({ region }),
+    cloudFormation: new CloudFormationClient({ region }),
+    cloudWatch: new CloudWatchClient({ region }),
+  };
 }
 
 if (require.main === module) {

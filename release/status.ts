@@ -183,7 +183,8 @@ function percentOf(value: number): string {
   return `${Number(value.toFixed(2))}%`;
 }
 
-function formatTable(rows: readonly (readonly string[])[]): string[] {
+/** Rows as columns padded to their widest cell, two spaces apart. */
+export function formatTable(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) =>
     r

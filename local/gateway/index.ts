@@ -1,4 +1,4 @@
-import type { ApiDefinition, ApiStage, GatewayRequest, GatewayResponse, LambdaInvoker } from '../model';
+import type { ApiDefinition, ApiStage, GatewayRequest, GatewayResponse, LambdaInvoker, RequestMetrics } from '../model';
 import type { LogValue } from './access-log';
 import { compileAccessLog } from './access-log';
 import { chooseDeployment } from './canary';
@@ -115,9 +115,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(trace !== undefined && { trace }),
     });
     const stage = exchange.stage;
+    const metrics = stage === undefined ? undefined : metricsOf(stage, exchange, rendered.statusCode);
     const accessLog = stage === undefined ? undefined : accessLogs.get(stage);
     if (stage === undefined || accessLog === undefined) {
-      return { statusCode: rendered.statusCode, headers, body: rendered.body };
+      return { statusCode: rendered.statusCode, headers, body: rendered.body, ...(metrics && { metrics }) };
     }
     const line = accessLog({
       exchange,
@@ -132,6 +133,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       body: rendered.body,
       accessLogLine: line,
       accessLogDestination: exchange.isCanaryRequest === true ? `${stage.name}/Canary` : stage.name,
+      metrics,
     };
   };
 
@@ -222,6 +224,18 @@ export function createGateway(options: GatewayOptions): Gateway {
         return internalError(exchange);
       }
     },
+  };
+}
+
+/** What the local metrics count of a request that named a stage. */
+function metricsOf(stage: ApiStage, exchange: Exchange, statusCode: number): RequestMetrics {
+  const { latency, invoked } = exchange.report;
+  return {
+    stage: stage.name,
+    channel: exchange.isCanaryRequest === true ? 'canary' : 'base',
+    statusCode,
+    ...(latency !== undefined && { integrationLatencyMs: latency }),
+    ...(invoked !== undefined && { invoked }),
   };
 }
 

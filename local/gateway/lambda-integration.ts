@@ -1,5 +1,5 @@
 import { payloadText } from '../payload';
-import type { ApiDefinition, ApiMethod, LambdaInvoker } from '../model';
+import type { ApiDefinition, ApiMethod, InvokedFunction, LambdaInvoker } from '../model';
 import type { GatewayError } from './gateway-responses';
 import { configurationError, describe, gatewayError, isGatewayError } from './gateway-responses';
 import type { IntegrationOutput, MappedResponse } from './integration-response';
@@ -40,6 +40,8 @@ export interface IntegrationReport {
   readonly errorMessage?: string;
   /** The Lambda request id. */
   readonly requestId?: string;
+  /** The function invoked, the version that ran and how it failed, for the local metrics. */
+  readonly invoked?: InvokedFunction;
 }
 
 /** The answer of a Lambda integration. */
@@ -87,7 +89,7 @@ export async function runLambdaProxy(
   switch (result.kind) {
     case 'success': {
       const response = parseProxyResult(result.payload, binaryAccepted);
-      const report = { status: 200, latency, requestId: result.requestId };
+      const report = { status: 200, latency, requestId: result.requestId, invoked: invokedOf(functionArn, result) };
       if (isProxyResultProblem(response)) {
         const type = response.statusCode === 502 ? 'DEFAULT_5XX' : 'API_CONFIGURATION_ERROR';
         return {
@@ -101,7 +103,7 @@ export async function runLambdaProxy(
       return { response, report: { ...report, functionStatus: response.statusCode } };
     }
     default:
-      return unsuccessful(result, latency);
+      return unsuccessful(result, latency, functionArn);
   }
 }
 
@@ -138,7 +140,7 @@ export async function runLambdaCustom(call: LambdaCall, request: MappingRequest)
   switch (result.kind) {
     case 'success':
       output = { selector: undefined, body: JSON.stringify(result.payload ?? null), headers: [] };
-      report = { status: 200, latency, requestId: result.requestId };
+      report = { status: 200, latency, requestId: result.requestId, invoked: invokedOf(functionArn, result) };
       break;
     case 'function-error':
       output = {
@@ -146,10 +148,16 @@ export async function runLambdaCustom(call: LambdaCall, request: MappingRequest)
         body: JSON.stringify({ errorMessage: result.errorMessage, errorType: result.errorType }),
         headers: [],
       };
-      report = { status: 200, latency, requestId: result.requestId, errorMessage: result.errorMessage };
+      report = {
+        status: 200,
+        latency,
+        requestId: result.requestId,
+        errorMessage: result.errorMessage,
+        invoked: invokedOf(functionArn, result),
+      };
       break;
     default:
-      return unsuccessful(result, latency);
+      return unsuccessful(result, latency, functionArn);
   }
   const integrationResponse = selectIntegrationResponse(request.integration.integrationResponses, output.selector);
   if (integrationResponse === undefined) {
@@ -233,8 +241,32 @@ async function invoke(
   return { result, latency: Math.max(0, call.now() - started) };
 }
 
+/** What the metrics count of an invocation: the function as invoked, the version that ran, how it failed. */
+function invokedOf(functionArn: string, result: InvocationResult): InvokedFunction {
+  switch (result.kind) {
+    case 'success':
+      return { functionArn, functionVersion: result.functionVersion };
+    case 'function-error':
+      return {
+        functionArn,
+        functionVersion: result.functionVersion,
+        // lambda's own words for a function stopped at its timeout
+        failure: /^Task timed out after /.test(result.errorMessage) ? 'function-timeout' : 'function-error',
+      };
+    case 'timeout':
+      return { functionArn, failure: 'integration-timeout' };
+    default:
+      return { functionArn };
+  }
+}
+
 /** The answer to an invocation that produced no result. */
-function unsuccessful(result: Exclude<InvocationResult, { kind: 'success' }>, latency: number): LambdaAnswer {
+function unsuccessful(
+  result: Exclude<InvocationResult, { kind: 'success' }>,
+  latency: number,
+  functionArn: string,
+): LambdaAnswer {
+  const invoked = invokedOf(functionArn, result);
   switch (result.kind) {
     case 'function-error':
       return {
@@ -244,10 +276,10 @@ function unsuccessful(result: Exclude<InvocationResult, { kind: 'success' }>, la
             'Lambda execution failed with status 200 due to customer function error: ' +
             `${result.errorMessage}. Lambda request id: ${result.requestId}`,
         }),
-        report: { status: 200, latency, requestId: result.requestId, errorMessage: result.errorMessage },
+        report: { status: 200, latency, requestId: result.requestId, errorMessage: result.errorMessage, invoked },
       };
     case 'rejected': {
-      const report = { status: REJECTION_STATUS[result.reason], latency, errorMessage: result.message };
+      const report = { status: REJECTION_STATUS[result.reason], latency, errorMessage: result.message, invoked };
       if (result.reason === 'too-large') return { response: eventTooLarge(), report };
       const detail =
         result.reason === 'access-denied'
@@ -259,14 +291,14 @@ function unsuccessful(result: Exclude<InvocationResult, { kind: 'success' }>, la
     case 'timeout':
       return {
         response: gatewayError('INTEGRATION_TIMEOUT', { detail: 'Execution failed due to a timeout error' }),
-        report: { latency },
+        report: { latency, invoked },
       };
     case 'invoker-failed':
       return {
         response: gatewayError('DEFAULT_5XX', {
           detail: `Execution failed: the local Lambda service failed: ${describe(result.error)}`,
         }),
-        report: { latency },
+        report: { latency, invoked },
       };
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_STAGE_MONITORING, parseConfig } from '../../lib/config';
+import { ConfigError, DEFAULT_GATE_RULES, DEFAULT_STAGE_MONITORING, parseConfig, parseWindow } from '../../lib/config';
 import { rawConfig } from '../support/template';
 
 /** Sets a value at a dotted path of the committed config and parses it. */
@@ -290,7 +290,7 @@ describe('parseConfig', () => {
 
   test('fails on the retired top-level logRetentionDays, naming the settings it knows', () => {
     expect(parseWith('logRetentionDays', 30)).toThrow(
-      'api.logRetentionDays is not a known setting; known settings: apiName, stages, monitoring, environments',
+      'api.logRetentionDays is not a known setting; known settings: apiName, stages, monitoring, gate, environments',
     );
   });
 
@@ -411,5 +411,76 @@ describe('parseConfig monitoring', () => {
     expect(parseWith(`${M}.v1.datapointsToAlarm`, 6)).toThrow(
       'api.monitoring.stages.v1.datapointsToAlarm must be at most evaluationPeriods (5), got 6',
     );
+  });
+});
+
+describe('parseConfig: the release gate rules (api.gate)', () => {
+  test('parses the committed rules', () => {
+    expect(parseConfig(rawConfig()).gate).toEqual({
+      minCanaryRequests: 100,
+      maxErrorRateIncreasePoints: 1,
+      maxP99Ratio: 1.2,
+      minP99IncreaseMs: 25,
+      windowMinutes: 15,
+    });
+  });
+
+  test('takes the defaults when the block is left out', () => {
+    // GIVEN
+    const raw = rawConfig();
+    delete raw.gate;
+
+    // THEN
+    expect(parseConfig(raw).gate).toEqual(DEFAULT_GATE_RULES);
+  });
+
+  test('takes the default of a key left out, and reads a window in hours', () => {
+    // GIVEN
+    const raw = rawConfig();
+    raw.gate = { minCanaryRequests: 20, window: '2h' };
+
+    // THEN
+    expect(parseConfig(raw).gate).toEqual({ ...DEFAULT_GATE_RULES, minCanaryRequests: 20, windowMinutes: 120 });
+  });
+
+  test.each([
+    ['minCanaryRequests', 2.5, 'api.gate.minCanaryRequests must be a non-negative integer, got 2.5'],
+    ['minCanaryRequests', '100', 'api.gate.minCanaryRequests must be a number, got "100"'],
+    ['maxErrorRateIncreasePoints', -1, 'api.gate.maxErrorRateIncreasePoints must be a non-negative number, got -1'],
+    ['maxErrorRateIncreasePoints', 101, 'api.gate.maxErrorRateIncreasePoints must be from 0 to 100 points, got 101'],
+    ['maxP99Ratio', 0.9, 'api.gate.maxP99Ratio must be a number of 1 or more, got 0.9'],
+    ['minP99IncreaseMs', -5, 'api.gate.minP99IncreaseMs must be a non-negative number, got -5'],
+    ['window', '15', 'api.gate.window must be whole minutes or hours such as 15m or 1h, from 1m to 24h, got "15"'],
+    ['window', '25h', 'api.gate.window must be whole minutes or hours such as 15m or 1h, from 1m to 24h, got "25h"'],
+    ['window', 15, 'api.gate.window must be a string, got 15'],
+  ])('fails when %s is %j', (key, value, message) => {
+    expect(parseWith(`gate.${key}`, value)).toThrow(new ConfigError(message));
+  });
+
+  test('fails when a gate setting is misspelled', () => {
+    expect(parseWith('gate.minCanaryRequest', 5)).toThrow(
+      'api.gate.minCanaryRequest is not a known setting; known settings: minCanaryRequests, ' +
+        'maxErrorRateIncreasePoints, maxP99Ratio, minP99IncreaseMs, window',
+    );
+  });
+
+  test('fails when the block is not an object', () => {
+    expect(parseWith('gate', [])).toThrow('api.gate must be an object, got []');
+  });
+});
+
+describe('parseWindow', () => {
+  test.each([
+    ['1m', 1],
+    ['15m', 15],
+    ['1h', 60],
+    ['24h', 1440],
+    ['1440m', 1440],
+  ])('reads %s as %d minutes', (raw, minutes) => {
+    expect(parseWindow(raw)).toBe(minutes);
+  });
+
+  test.each(['0m', '1441m', '25h', '15', '15 m', '1.5h', '15s', '1d', '', '-5m', '015m'])('refuses %j', (raw) => {
+    expect(parseWindow(raw)).toBeUndefined();
   });
 });

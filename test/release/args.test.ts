@@ -1,4 +1,4 @@
-import { functionArg, parseArgs, percentArg, stageArg, versionArg } from '../../release/args';
+import { functionArg, parseArgs, percentArg, stageArg, urlArg, versionArg, windowArg } from '../../release/args';
 import { ReleaseError, UsageError } from '../../release/errors';
 
 describe('parseArgs', () => {
@@ -75,5 +75,39 @@ describe('command line values', () => {
     expect(functionArg('faq')).toBe('faq');
     expect(() => stageArg('prod', '--from')).toThrow('unknown stage "prod" in --from; stages: beta, v1');
     expect(() => functionArg('Hello')).toThrow('unknown function "Hello"; functions: hello, faq');
+  });
+});
+
+describe('gate arguments', () => {
+  test.each([
+    ['15m', 15],
+    ['2h', 120],
+  ])('reads window %p', (raw, minutes) => {
+    expect(windowArg(raw)).toBe(minutes);
+  });
+
+  test.each([['15'], ['0m'], ['1d'], ['25h'], ['']])('refuses window %p in one line', (raw) => {
+    expect(() => windowArg(raw)).toThrow(
+      new ReleaseError(
+        `--window must be whole minutes or hours such as 15m or 1h, from 1m to 24h, got ${JSON.stringify(raw)}`,
+      ),
+    );
+  });
+
+  test('reads the local API address, and refuses one with a path or another scheme', () => {
+    expect(urlArg('http://127.0.0.1:3000')).toBe('http://127.0.0.1:3000');
+    expect(urlArg('http://localhost:4000/')).toBe('http://localhost:4000');
+    for (const raw of ['127.0.0.1:3000', 'https://127.0.0.1:3000', 'http://127.0.0.1:3000/_local/metrics', 'nope']) {
+      expect(() => urlArg(raw)).toThrow(
+        `--url must be the local API's address such as http://127.0.0.1:3000, got ${JSON.stringify(raw)}`,
+      );
+    }
+  });
+
+  test('takes --local and --require-gate as flags, --window and --url with values', () => {
+    const args = parseArgs(['gate', 'v1', '--local', '--window', '5m', '--url=http://127.0.0.1:1', '--require-gate']);
+
+    expect([...args.flags].sort()).toEqual(['local', 'require-gate']);
+    expect(args.values).toEqual({ window: '5m', url: 'http://127.0.0.1:1' });
   });
 });

@@ -479,9 +479,9 @@ describe('release CLI: status', () => {
 describe('release CLI: refusals leave cdk.json untouched', () => {
   test.each([
     // usage errors: exit 2
-    [[], 2, 'missing command; commands: status, promote, canary, rollback (see --help)'],
-    [['ship', 'v1'], 2, 'unknown command "ship"; commands: status, promote, canary, rollback'],
-    [['help', 'ship'], 2, 'unknown command "ship"; commands: status, promote, canary, rollback'],
+    [[], 2, 'missing command; commands: status, promote, canary, rollback, gate (see --help)'],
+    [['ship', 'v1'], 2, 'unknown command "ship"; commands: status, promote, canary, rollback, gate'],
+    [['help', 'ship'], 2, 'unknown command "ship"; commands: status, promote, canary, rollback, gate'],
     [['promote', 'v1', '--force'], 2, 'unknown option --force; run with --help for the options'],
     [['promote', 'v1', '--version'], 2, '--version needs a value'],
     [['promote', 'v1', '--version', '2', '--version', '3'], 2, '--version is given twice'],
@@ -491,18 +491,18 @@ describe('release CLI: refusals leave cdk.json untouched', () => {
     [
       ['promote', '--version', '2'],
       2,
-      'promote needs a stage (beta, v1); usage: promote <stage> (--version N | --from STAGE) [--function NAME] [--deployed]',
+      'promote needs a stage (beta, v1); usage: promote <stage> (--version N | --from STAGE) [--function NAME] [--deployed] [--require-gate]',
     ],
     [['rollback', 'v1', 'beta'], 2, 'unexpected argument "beta"; usage: rollback <stage> [--deployed]'],
     [
       ['promote', 'v1'],
       2,
-      'promote needs --version N or --from STAGE; usage: promote <stage> (--version N | --from STAGE) [--function NAME] [--deployed]',
+      'promote needs --version N or --from STAGE; usage: promote <stage> (--version N | --from STAGE) [--function NAME] [--deployed] [--require-gate]',
     ],
     [
       ['promote', 'v1', '--version', '2', '--from', 'beta'],
       2,
-      'give --version or --from, not both; usage: promote <stage> (--version N | --from STAGE) [--function NAME] [--deployed]',
+      'give --version or --from, not both; usage: promote <stage> (--version N | --from STAGE) [--function NAME] [--deployed] [--require-gate]',
     ],
     [
       ['canary', 'v1', '--version', '2'],

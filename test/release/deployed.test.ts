@@ -1,14 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  CloudFormationClient,
-  DescribeStackResourcesCommand,
-  GetTemplateCommand,
-} from '@aws-sdk/client-cloudformation';
-import { GetAliasCommand, LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import type { AwsClients } from '../../release/aws';
+import { DescribeStackResourcesCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { GetAliasCommand, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { DeployedStack } from '../../release/aws';
+import { clients, cloudFormation, deploy, lambda, PHYSICAL } from './aws-fixture';
 import {
   FUNCTION_IDS,
   STACK,
@@ -19,55 +14,6 @@ import {
   tempProject,
   textAt,
 } from './fixture';
-
-// the clients get a fixed region and fake credentials; nothing may look for real ones
-process.env.AWS_EC2_METADATA_DISABLED = 'true';
-
-const lambda = mockClient(LambdaClient);
-const cloudFormation = mockClient(CloudFormationClient);
-
-const PHYSICAL = {
-  hello: 'ServerlessApi-default-HelloAD23A60E-AbC123',
-  faq: 'ServerlessApi-default-Faq434E746C-dEf456',
-};
-
-function clients(): AwsClients {
-  const config = { region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'fake' } };
-  return { lambda: new LambdaClient(config), cloudFormation: new CloudFormationClient(config) };
-}
-
-/** A deployed stack: its template, its functions, what each alias serves, the versions each function has. */
-function deploy(options: {
-  aliases: Record<'hello' | 'faq', Record<string, number>>;
-  versions: Record<'hello' | 'faq', number[]>;
-  canaryPercent?: number;
-}): void {
-  const template = stackTemplate({ aliases: options.aliases, canaryPercent: options.canaryPercent });
-  cloudFormation.on(GetTemplateCommand, { StackName: STACK }).resolves({ TemplateBody: JSON.stringify(template) });
-  for (const fn of ['hello', 'faq'] as const) {
-    cloudFormation
-      .on(DescribeStackResourcesCommand, { StackName: STACK, LogicalResourceId: FUNCTION_IDS[fn] })
-      .resolves({
-        StackResources: [
-          {
-            LogicalResourceId: FUNCTION_IDS[fn],
-            PhysicalResourceId: PHYSICAL[fn],
-            ResourceType: 'AWS::Lambda::Function',
-            ResourceStatus: 'UPDATE_COMPLETE',
-            Timestamp: new Date(),
-          },
-        ],
-      });
-    for (const [alias, version] of Object.entries(options.aliases[fn])) {
-      lambda
-        .on(GetAliasCommand, { FunctionName: PHYSICAL[fn], Name: alias })
-        .resolves({ Name: alias, FunctionVersion: String(version) });
-    }
-    lambda
-      .on(ListVersionsByFunctionCommand, { FunctionName: PHYSICAL[fn] })
-      .resolves({ Versions: [{ Version: '$LATEST' }, ...options.versions[fn].map((v) => ({ Version: String(v) }))] });
-  }
-}
 
 const SEED_000_AFTER_CODE_CHANGE = {
   aliases: { hello: { beta: 2, v1: 1, candidate: 1 }, faq: { beta: 1, v1: 1, candidate: 1 } },
