@@ -32,6 +32,7 @@ export const IGNORED_RESOURCE_TYPES: readonly string[] = [
   'AWS::Logs::MetricFilter',
   'AWS::Logs::ResourcePolicy',
   'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::CompositeAlarm',
   'AWS::CloudWatch::Dashboard',
   'AWS::ApiGateway::Account',
   'AWS::ApiGateway::DocumentationPart',
@@ -72,10 +73,14 @@ export function unsupportedResources(template: CfnTemplate, resolver: IntrinsicR
       reason: `the template's Transform (${JSON.stringify(template.Transform)}) is not expanded locally`,
     });
   }
-  const logKeys = logEncryptionKeys(template);
+  const monitoringOnly = monitoringOnlyResources(template);
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     const type = resource.Type;
-    if (SERVED_RESOURCE_TYPES.includes(type) || IGNORED_RESOURCE_TYPES.includes(type) || logKeys.has(logicalId)) {
+    if (
+      SERVED_RESOURCE_TYPES.includes(type) ||
+      IGNORED_RESOURCE_TYPES.includes(type) ||
+      monitoringOnly.has(logicalId)
+    ) {
       continue;
     }
     if (!resolver.isDeployed(logicalId)) {
@@ -87,12 +92,18 @@ export function unsupportedResources(template: CfnTemplate, resolver: IntrinsicR
 }
 
 /**
- * The KMS keys that only log groups use (as their `KmsKeyId`): encryption at rest of logs, which the local API writes
- * nowhere, so they change nothing about a request. A key anything else references (a function's environment, a
- * policy, an output) may be called by a function and stays listed.
+ * The resources that only logs and alarms use, which the local API has neither of: an SNS topic that only alarms
+ * notify (with its topic policy and subscriptions), and a KMS key that only log groups (as their `KmsKeyId`) and such
+ * topics are encrypted with. They change nothing about a request. A topic or key anything else references (a
+ * function's environment, a role's policy) may be called by a function and stays listed; so does one nothing uses.
  */
-function logEncryptionKeys(template: CfnTemplate): Set<string> {
+const ALARM_TYPES: readonly string[] = ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm'];
+const TOPIC_PART_TYPES: readonly string[] = ['AWS::SNS::TopicPolicy', 'AWS::SNS::Subscription'];
+
+function monitoringOnlyResources(template: CfnTemplate): Set<string> {
+  const resources = template.Resources;
   const referencedBy = new Map<string, Set<string>>();
+  const references = new Map<string, Set<string>>();
   const visit = (value: unknown, from: string): void => {
     if (Array.isArray(value)) {
       for (const item of value) visit(item, from);
@@ -112,22 +123,39 @@ function logEncryptionKeys(template: CfnTemplate): Set<string> {
               : [];
       for (const target of targets) {
         referencedBy.set(target, (referencedBy.get(target) ?? new Set()).add(from));
+        references.set(from, (references.get(from) ?? new Set()).add(target));
       }
       visit(inner, from);
     }
   };
-  for (const [logicalId, resource] of Object.entries(template.Resources)) {
-    visit(resource, resource.Type === 'AWS::Logs::LogGroup' ? 'log group' : logicalId);
-  }
-  visit(template.Outputs, '(outputs)');
-  return new Set(
-    Object.entries(template.Resources)
-      .filter(([logicalId, resource]) => {
-        const users = referencedBy.get(logicalId);
-        return resource.Type === 'AWS::KMS::Key' && users !== undefined && [...users].every((u) => u === 'log group');
-      })
-      .map(([logicalId]) => logicalId),
+  // outputs are not visited: an output naming a topic or key shows a value and calls nothing
+  for (const [logicalId, resource] of Object.entries(resources)) visit(resource, logicalId);
+  const typeOf = (logicalId: string) => resources[logicalId]?.Type;
+  const usedOnlyBy = (logicalId: string, allowed: (user: string) => boolean): boolean => {
+    const users = referencedBy.get(logicalId);
+    return users !== undefined && [...users].every(allowed);
+  };
+  const isAlarm = (id: string) => ALARM_TYPES.includes(typeOf(id) ?? '');
+  const isTopicPart = (id: string) => TOPIC_PART_TYPES.includes(typeOf(id) ?? '');
+  const alarmTopics = new Set(
+    Object.keys(resources).filter(
+      (id) =>
+        typeOf(id) === 'AWS::SNS::Topic' &&
+        [...(referencedBy.get(id) ?? [])].some(isAlarm) &&
+        usedOnlyBy(id, (user) => isAlarm(user) || isTopicPart(user)),
+    ),
   );
+  const ofAlarmTopicsOnly = (id: string) => {
+    // pseudo parameters (AWS::AccountId) and parameters are no resources
+    const targets = [...(references.get(id) ?? [])].filter((target) => typeOf(target) !== undefined);
+    return isTopicPart(id) && targets.length > 0 && targets.every((target) => alarmTopics.has(target));
+  };
+  const keys = Object.keys(resources).filter(
+    (id) =>
+      typeOf(id) === 'AWS::KMS::Key' &&
+      usedOnlyBy(id, (user) => typeOf(user) === 'AWS::Logs::LogGroup' || alarmTopics.has(user)),
+  );
+  return new Set([...alarmTopics, ...Object.keys(resources).filter(ofAlarmTopicsOnly), ...keys]);
 }
 
 function reasonFor(type: string): string {

@@ -98,15 +98,19 @@ describe('seed 000 release scenario', () => {
   });
 });
 
+const copies: string[] = [];
+
 /** Copies lambda/ into a git-ignored folder of the project, so esbuild resolves it from the same project root. */
 function copyLambdaFolder(): string {
   const parent = path.join(PROJECT_ROOT, '.tmp');
   fs.mkdirSync(parent, { recursive: true });
   const dir = fs.mkdtempSync(path.join(parent, 'lambda-'));
+  copies.push(dir);
   fs.cpSync(path.join(PROJECT_ROOT, 'lambda'), dir, { recursive: true });
   return dir;
 }
 
+// only its own copies: .tmp/ may hold a developer's files
 afterAll(() => {
-  fs.rmSync(path.join(PROJECT_ROOT, '.tmp'), { recursive: true, force: true });
+  for (const dir of copies) fs.rmSync(dir, { recursive: true, force: true });
 });

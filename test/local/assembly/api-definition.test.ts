@@ -487,6 +487,35 @@ describe('loadApi', () => {
       ]);
     });
 
+    test('ignores an alarm topic, its policy, subscription and key, and lists a topic a function may publish to', async () => {
+      const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+      const builder = echoApi()
+        .resource('TopicKey', { Type: 'AWS::KMS::Key', Properties: {} })
+        .resource('AlarmTopic', { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: arn('TopicKey') } })
+        .resource('AlarmTopicPolicy', {
+          Type: 'AWS::SNS::TopicPolicy',
+          Properties: { Topics: [{ Ref: 'AlarmTopic' }], PolicyDocument: { Statement: [] } },
+        })
+        .resource('Email', {
+          Type: 'AWS::SNS::Subscription',
+          Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: 'a@example.com' },
+        })
+        .resource('Errors', { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [{ Ref: 'AlarmTopic' }] } })
+        .resource('Events', { Type: 'AWS::SNS::Topic', Properties: {} })
+        .resource('AlarmOrPublish', {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: { AlarmActions: [{ Ref: 'Events' }] },
+        })
+        .resource('Publisher', {
+          Type: 'AWS::IAM::Policy',
+          Properties: { PolicyDocument: { Statement: [{ Action: 'sns:Publish', Resource: { Ref: 'Events' } }] } },
+        });
+
+      const { unsupported } = await load(builder);
+
+      expect(unsupported.map(({ logicalId, type }) => `${logicalId} ${type}`)).toEqual(['Events AWS::SNS::Topic']);
+    });
+
     test('exports the resource types it ignores on purpose', () => {
       expect(IGNORED_RESOURCE_TYPES).toEqual(
         expect.arrayContaining([

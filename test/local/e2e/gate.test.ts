@@ -47,11 +47,24 @@ function assembly(candidateCode: string): string {
 
 /** `npm run release -- gate v1 --local` as a child process, on the project's cdk.json. */
 function gate(project: string, url?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const args = ['tsx', 'release/cli.ts', 'gate', 'v1', '--local', '--config', path.join(project, 'cdk.json')];
+  const args = [
+    '--import',
+    'tsx',
+    'release/cli.ts',
+    'gate',
+    'v1',
+    '--local',
+    '--config',
+    path.join(project, 'cdk.json'),
+  ];
   if (url !== undefined) args.push('--url', url);
   return new Promise((resolve) => {
-    execFile('npx', args, { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      args,
+      { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
     );
   });
 }

@@ -4,10 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 
 /** The repository root, where `local/cli.ts` and `node_modules` live. */
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 const CLI = path.join(REPO_ROOT, 'local', 'cli.ts');
+/** tsx's loader by path: `--import tsx` would resolve it from the working directory, which may be a scratch project. */
+export const TSX_LOADER = pathToFileURL(require.resolve('tsx', { paths: [REPO_ROOT] })).href;
 
 /** How a CLI run ended. */
 export interface CliResult {
@@ -122,7 +125,7 @@ export function startCli(args: readonly string[], cwd = REPO_ROOT): RunningCli {
 // one node process, as `npm start` runs it; a process group of its own lets a test kill it with a synth it started,
 // or an orphaned `cdk synth` would hold the output pipes open and the test would wait for them forever
 function spawnCli(args: readonly string[], cwd: string): ChildProcess & { stdout: Readable; stderr: Readable } {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  return spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
     cwd,
     env: cliEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
