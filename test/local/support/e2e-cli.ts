@@ -115,15 +115,28 @@ export class RunningCli {
   }
 }
 
-/** Starts `npm start -- <args>` (as `tsx local/cli.ts`) in `cwd` in the background. */
-export function startCli(args: readonly string[], cwd = REPO_ROOT): RunningCli {
-  return new RunningCli(spawnCli(args, cwd));
+/**
+ * Starts `npm start -- <args>` (as `tsx local/cli.ts`) in `cwd` in the background.
+ *
+ * @param env variables added to the CLI's environment (a developer's shell, say)
+ */
+export function startCli(args: readonly string[], cwd = REPO_ROOT, env: NodeJS.ProcessEnv = {}): RunningCli {
+  return new RunningCli(spawnCli(args, cwd, env));
 }
 
 // tsx runs the CLI in a child node process and relays catchable signals only: a process group of its own lets a
 // test kill both, or an orphaned server would hold the output pipes open and the test would wait for them forever
-function spawnCli(args: readonly string[], cwd: string): ChildProcess & { stdout: Readable; stderr: Readable } {
-  return spawn(TSX, [CLI, ...args], { cwd, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+function spawnCli(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): ChildProcess & { stdout: Readable; stderr: Readable } {
+  return spawn(TSX, [CLI, ...args], {
+    cwd,
+    env: { ...cliEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
 }
 
 function killTree(child: ChildProcess): void {
