@@ -25,7 +25,7 @@ export interface LambdaServiceOptions {
   /** The API whose functions, aliases, versions and permissions the service serves. */
   readonly api: ApiDefinition;
   /**
-   * Execution environments (worker threads) one function version may run at once.
+   * Execution environments (child processes) one function version may run at once.
    *
    * @default 10
    */
