@@ -24,7 +24,10 @@ const MEMORY_SAMPLE_MS = 20;
  */
 const MAX_MESSAGE_BYTES = 4 * MAX_RESPONSE_BYTES;
 
-/** Lambda truncates a log event at 256 KB; a longer line is cut there so the server never buffers more. */
+/**
+ * Lambda truncates a log event at 256 KB; a longer line is cut into pieces of 256 Ki characters, so that the
+ * server never buffers more for one line.
+ */
 const MAX_LOG_LINE_CHARS = 256 * 1024;
 
 // node's exit code for an option it does not know or allow (in NODE_OPTIONS, here)
@@ -469,14 +472,19 @@ function forwardLines(stream: Readable, emit: (line: string) => void): void {
   stream.on('data', (chunk: string) => {
     const lines = (buffered + chunk).split('\n');
     buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      emitCut(line.endsWith('\r') ? line.slice(0, -1) : line);
+    }
     while (buffered.length > MAX_LOG_LINE_CHARS) {
-      lines.push(buffered.slice(0, MAX_LOG_LINE_CHARS));
+      emit(buffered.slice(0, MAX_LOG_LINE_CHARS));
       buffered = buffered.slice(MAX_LOG_LINE_CHARS);
     }
-    for (const line of lines) {
-      emit(line.endsWith('\r') ? line.slice(0, -1) : line);
-    }
   });
+  const emitCut = (line: string) => {
+    for (let start = 0; start === 0 || start < line.length; start += MAX_LOG_LINE_CHARS) {
+      emit(line.slice(start, start + MAX_LOG_LINE_CHARS));
+    }
+  };
   stream.on('end', () => {
     if (buffered !== '') {
       emit(buffered);

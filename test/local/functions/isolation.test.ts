@@ -145,3 +145,36 @@ describe('signals', () => {
     expect(serverSignals).toBe(0);
   });
 });
+
+describe("the runtime's pipes", () => {
+  test.each([
+    ['a line that is not JSON', { junk: 'true' }],
+    ['a line longer than any message', {}],
+  ])('stops a function that writes %s to its message pipe, and serves the next request', async (_kind, event) => {
+    const { invoke } = serve();
+
+    const outcome = await invoke('hello', { action: 'pipe', ...event });
+
+    expect(outcome).toMatchObject({
+      kind: 'function-error',
+      errorType: 'Runtime.ExitError',
+      errorMessage: expect.stringMatching(/Error: Runtime exited with error: signal: killed$/),
+    });
+    expect(answerOf(await invoke('hello', { action: 'pid' })).pid).toEqual(expect.any(Number));
+  });
+
+  test("cuts a log line at Lambda's 256 KB", async () => {
+    const { invoke, logs } = serve();
+
+    expect(answerOf(await invoke('hello', { action: 'log', mb: 1 }))).toEqual({ logged: 1 });
+
+    // stdout is a pipe of its own: its lines may arrive after the result
+    const pieces = () => logs.filter((line) => line.startsWith('[hello:$LATEST] xxx'));
+    for (let waited = 0; pieces().length < 4 && waited < 10_000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(pieces().map((line) => line.length - '[hello:$LATEST] '.length)).toEqual([
+      262_144, 262_144, 262_144, 262_144,
+    ]);
+  });
+});
