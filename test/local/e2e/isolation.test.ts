@@ -82,6 +82,16 @@ describe('npm start, run from a shell holding AWS credentials', () => {
     expect(body.homedir).toContain(store);
   });
 
+  test('a function sending SIGTERM to its own pid answers 502 and leaves the server serving', async () => {
+    expect(await hostile('action=signal&target=self')).toEqual({
+      status: 502,
+      body: { message: 'Internal server error' },
+    });
+
+    expect((await hostile('action=pid')).status).toBe(200);
+    expect(cli.stdout).not.toContain('stopping…');
+  });
+
   test('a function signalling its parent leaves the server serving', async () => {
     expect(await hostile('action=signal&target=parent')).toEqual({ status: 200, body: { error: 'EPERM' } });
 
