@@ -40,7 +40,7 @@ interface Figures {
    * finer than autocannon's whole milliseconds; it includes the load generator's own time per request.
    */
   readonly meanUs: number;
-  /** CPU time this process (server threads and function workers) spent per answered request, in µs. */
+  /** CPU time this process (the server, not the function processes) spent per answered request, in µs. */
   readonly cpuPerRequestUs: number;
   /** Answers that were not 2xx, plus socket errors and timeouts. */
   readonly failures: number;
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
         `(${os.cpus().length} cores, Node ${process.version})`,
     );
     console.log(`  answer: ${sample.body.toString()}`);
-    // warm-up: workers started (as many as the connections keep busy), JIT warm, for both
+    // warm-up: function processes started (as many as the connections keep busy), JIT warm, for both
     await cannon(localPort, connections, 2);
     await cannon(barePort, connections, 1);
     const phases: Phase[] = [

@@ -8,7 +8,7 @@ import type { CliOptions } from './cli-options';
 import { LocalApiError } from './errors';
 import { mulberry32 } from './random';
 import { LocalApi, METRICS_FILE } from './local-api';
-import { formatAccessLogLine, formatRequestLine } from './request-log';
+import { formatAccessLogLine, formatRequestLine, RequestLog } from './request-log';
 import { describeApi, describeChanges } from './startup-report';
 import { SynthError } from './synth';
 import { watchProject } from './watch';
@@ -28,7 +28,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
-  let stages = new Set<string>();
+  const requestLog = new RequestLog((line) => console.log(line), new Set<string>());
   const started = Date.now();
   let api: LocalApi;
   try {
@@ -44,7 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
       executionLog: (line) => console.log(line),
       onResponse: (request, response, latencyMs) => {
         const line = options.accessLog ? formatAccessLogLine(response) : undefined;
-        console.log(line ?? formatRequestLine(request, response, latencyMs, stages));
+        requestLog.log(request, response, line ?? formatRequestLine(request, response, latencyMs, requestLog.stages));
       },
       onError: (error) => console.error(`error while answering a request (answered 500): ${describeError(error)}`),
       onPhase: (phase) => {
@@ -56,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     return reportFatal(error);
   }
-  stages = new Set(api.loaded.api.stages.map((s) => s.name));
+  requestLog.stages = new Set(api.loaded.api.stages.map((s) => s.name));
   for (const line of describeApi({ ...api.loaded, ignored: api.ignored }, api.url)) {
     console.log(line);
   }
@@ -76,7 +76,7 @@ async function main(argv: readonly string[]): Promise<number> {
         console.log(`changed: ${changed.join(', ')}; reloading (the current API keeps answering)…`);
         api.reload().then(
           ({ before, after }) => {
-            stages = new Set(after.api.stages.map((s) => s.name));
+            requestLog.stages = new Set(after.api.stages.map((s) => s.name));
             const changes = describeChanges(before.api, after.api);
             console.log(changes.length === 0 ? 'reloaded: nothing changed' : `reloaded: ${changes.join('; ')}`);
             for (const warning of after.warnings) {
@@ -99,6 +99,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  requestLog.flush();
   console.log('stopping…');
   watcher?.close();
   await api.close();

@@ -193,7 +193,12 @@ export class LocalApi {
       options.onPhase?.('loading');
       const loaded = await loadApi({ assemblyDir, stackName: options.stackName, storeDir });
       const ignored = ignoredResources(assemblyDir, loaded.api.stackName);
-      const service = createLambdaService({ api: loaded.api, log: options.log });
+      // each function version's HOME lives in the store, so what a function keeps there survives a reload
+      const service = createLambdaService({
+        api: loaded.api,
+        log: options.log,
+        scratchDirectory: path.join(storeDir, 'scratch'),
+      });
       return { loaded, ignored, service, synthDir };
     } catch (error) {
       removeDir(synthDir);

@@ -25,6 +25,19 @@ export interface LocalServerOptions {
    * @default MAX_BODY_BYTES (10 MB)
    */
   readonly maxBodyBytes?: number;
+  /**
+   * How long a client may take to send a request's headers; past it the answer is 408 Request Timeout.
+   *
+   * @default 10_000
+   */
+  readonly headersTimeoutMs?: number;
+  /**
+   * How long a client may take to send a whole request, body included; past it the answer is 408 Request Timeout.
+   * The time the gateway and the function take to answer is not counted.
+   *
+   * @default 30_000
+   */
+  readonly requestTimeoutMs?: number;
   /** Called once per answered request, with the time from arrival to the last byte written. */
   readonly onResponse?: (request: GatewayRequest, response: GatewayResponse, latencyMs: number) => void;
   /** Called with anything thrown while answering (the client got a 500). */
@@ -43,10 +56,15 @@ const LINGER_MS = 1_000;
 /** How long {@link LocalServer.close} lets requests in flight finish before cutting their connections. */
 const CLOSE_GRACE_MS = 5_000;
 
+// node's defaults (60 s for headers, 300 s for a request, checked every 30 s) let a slow client hold a connection
+// for minutes; a developer expects an answer in seconds
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /**
  * The HTTP front of the local API: reads each request (body capped at 10 MB), hands it to the current gateway
  * and writes the answer. Nothing a client sends stops it: malformed HTTP answers 400, an oversized body 413,
- * and anything thrown while answering 500.
+ * headers or a body sent too slowly 408, and anything thrown while answering 500.
  */
 export class LocalServer {
   private gateway: RequestHandler | undefined;
@@ -57,7 +75,20 @@ export class LocalServer {
   constructor(private readonly options: LocalServerOptions = {}) {
     this.gateway = options.gateway;
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-    this.server = http.createServer((req, res) => this.onRequest(req, res));
+    const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+    const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.server = http.createServer(
+      {
+        headersTimeout,
+        requestTimeout,
+        // how often node looks for expired requests: a tenth of the shorter limit keeps the answer close to it
+        connectionsCheckingInterval: Math.max(
+          10,
+          Math.min(1_000, Math.floor(Math.min(headersTimeout, requestTimeout) / 10)),
+        ),
+      },
+      (req, res) => this.onRequest(req, res),
+    );
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => rejectMalformed(error, socket));
     // `Expect: 100-continue` with an oversized body is refused before the client sends it
     this.server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -257,13 +288,21 @@ function write(res: http.ServerResponse, response: GatewayResponse): Promise<voi
   });
 }
 
-/** Answers a request Node could not parse: a bare 400 (431 for oversized headers), then the socket closes. */
+/**
+ * Answers a request Node could not parse, or one sent too slowly: a bare 400 (431 for oversized headers, 408 past
+ * the headers or request timeout), then the socket closes.
+ */
 function rejectMalformed(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
   }
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? '431 Request Header Fields Too Large'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : '400 Bad Request';
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 

@@ -12,7 +12,7 @@ import { DeployedStack } from './aws';
 import type { VersionTargets } from './commands';
 import { planCanary, planPromote, planRollback, releaseKey } from './commands';
 import type { ConfigFile, ReleaseEdit } from './config-file';
-import { editRelease, rawRelease, readConfigFile, saveConfigFile } from './config-file';
+import { editRelease, rawRelease, readConfigFile, saveConfigFile, withConfigLock } from './config-file';
 import { formatChange, unifiedDiff, valueChanges } from './diff';
 import { ReleaseError, UsageError } from './errors';
 import type { GateReadings } from './gate';
@@ -214,19 +214,24 @@ async function run(args: ParsedArgs, env: CliEnvironment): Promise<number> {
     return EXIT.ok;
   }
   checkCommandLine(name, args);
-  const session = openSession(args, env);
-  switch (name) {
-    case 'status':
-      return status(session);
-    case 'promote':
-      return promote(session, args);
-    case 'canary':
-      return canary(session, args);
-    case 'rollback':
-      return rollback(session, args);
-    case 'gate':
-      return gate(session, args);
+  // status and gate read cdk.json and write nothing of it: no lock to wait for
+  if (name === 'status' || name === 'gate') {
+    const session = openSession(args, env);
+    return name === 'status' ? status(session) : gate(session, args);
   }
+  // from the read to the write: commands run at once take turns, each editing what the previous one wrote
+  const { configPath, label } = configFileOf(args, env);
+  return withConfigLock(configPath, label, async () => {
+    const session = openSession(args, env);
+    switch (name) {
+      case 'promote':
+        return promote(session, args);
+      case 'canary':
+        return canary(session, args);
+      case 'rollback':
+        return rollback(session, args);
+    }
+  });
 }
 
 /** Refuses options the command does not take, and missing or extra arguments, before anything is read. */
@@ -392,9 +397,14 @@ interface Session {
   local?: Partial<Record<FunctionName, LocalVersion>>;
 }
 
-function openSession(args: ParsedArgs, env: CliEnvironment): Session {
+/** The `cdk.json` a command reads (`--config`, or the one in the working directory), and how messages name it. */
+function configFileOf(args: ParsedArgs, env: CliEnvironment): { configPath: string; label: string } {
   const configPath = path.resolve(env.cwd, args.values.config ?? 'cdk.json');
-  const label = path.relative(env.cwd, configPath) || configPath;
+  return { configPath, label: path.relative(env.cwd, configPath) || configPath };
+}
+
+function openSession(args: ParsedArgs, env: CliEnvironment): Session {
+  const { configPath, label } = configFileOf(args, env);
   const file = readConfigFile(configPath, args.values.env ?? DEFAULT_ENVIRONMENT, label);
   const projectDir = path.dirname(configPath);
   const stackName = apiStackName(file.environmentName);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FormattingOptions, JSONPath, ParseError } from 'jsonc-parser';
 import { applyEdits, modify, parse, printParseErrorCode } from 'jsonc-parser';
+import { FileLockTimeoutError, withFileLock } from '../common/file-lock';
 import type { AppConfig, StageName } from '../lib/config';
 import { CONFIG_CONTEXT_KEY, ConfigError, parseConfig } from '../lib/config';
 import { ReleaseError } from './errors';
@@ -90,12 +91,52 @@ export function rawRelease(text: string, environmentName: string, stage: StageNa
 }
 
 /**
- * Writes the edited text over `cdk.json`, unless the file changed since it was read (an editor's save while AWS was
- * being asked, say): that change would be lost, so nothing is written.
+ * Runs `action` (a whole read-modify-write of `cdk.json`) while holding an exclusive lock beside the file,
+ * `.cdk.json.lock`, so that release commands run at once take turns and none overwrites another's edit.
  *
- * @throws ReleaseError when the file changed, or cannot be written
+ * @param label how messages name the file
+ *
+ * @throws ReleaseError when another command holds the lock for 30 s, or the lock cannot be created
+ */
+export async function withConfigLock<T>(file: string, label: string, action: () => Promise<T>): Promise<T> {
+  let target: string;
+  try {
+    target = fs.realpathSync(file);
+  } catch {
+    // a missing file is reported by the read, with its own message; there is nothing to edit
+    return action();
+  }
+  const lockFile = path.join(path.dirname(target), `.${path.basename(target)}.lock`);
+  let locked = false;
+  try {
+    return await withFileLock(lockFile, () => {
+      locked = true;
+      return action();
+    });
+  } catch (error) {
+    if (error instanceof FileLockTimeoutError) {
+      throw new ReleaseError(`${error.message}: another release command is editing ${label}; if none is, delete it`);
+    }
+    if (!locked && (error as NodeJS.ErrnoException).code !== undefined) {
+      throw new ReleaseError(`cannot lock ${label} (${lockFile}): ${(error as Error).message}`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Writes the edited text over `cdk.json`, unless the file changed since it was read (an editor's save while AWS was
+ * being asked, say): that change would be lost, so nothing is written. A read-only file is refused: replacing it
+ * would undo whatever made it read-only.
+ *
+ * @throws ReleaseError when the file changed, is read-only, or cannot be written
  */
 export function saveConfigFile(file: ConfigFile, text: string): void {
+  if (isReadOnly(file.path)) {
+    throw new ReleaseError(
+      `${file.label} is read-only; nothing written: make it writable (chmod u+w ${file.label}) to release`,
+    );
+  }
   let now: string | undefined;
   try {
     now = fs.readFileSync(file.path, 'utf8');
@@ -121,6 +162,17 @@ export function writeAtomically(file: string, text: string): void {
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw new ReleaseError(`cannot write ${file}: ${(error as Error).message}`);
+  }
+}
+
+// the write bits and access() both: root may write anything, yet a file with no write bit is meant to stay as is
+function isReadOnly(file: string): boolean {
+  try {
+    if ((fs.statSync(file).mode & 0o222) === 0) return true;
+    fs.accessSync(file, fs.constants.W_OK);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EACCES' || (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

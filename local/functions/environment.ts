@@ -1,3 +1,5 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { FunctionCode, LocalEnvironment } from '../model';
 
 /** One execution environment of one function version, as its reserved environment variables describe it. */
@@ -9,7 +11,12 @@ export interface ExecutionEnvironment {
   readonly environment: LocalEnvironment;
   /** `YYYY/MM/DD/[<version>]<32 hex>`, one per execution environment. */
   readonly logStreamName: string;
+  /** `HOME`: a scratch folder of this function version's own, never the developer's home. */
+  readonly homeDirectory: string;
 }
+
+// a path below a file cannot exist: reading it fails with ENOTDIR whatever the function writes to its HOME
+const NO_FILE = path.join(os.devNull, 'none');
 
 // what Lambda sets but lets a function override
 const OVERRIDABLE_DEFAULTS: Readonly<Record<string, string>> = {
@@ -18,14 +25,16 @@ const OVERRIDABLE_DEFAULTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The complete `process.env` of a function's worker: Lambda's defaults, the function's own variables, then Lambda's
- * reserved variables, which a function cannot override.
+ * The complete environment of a function's process: Lambda's defaults, the function's own variables, then Lambda's
+ * reserved variables and the local isolation settings, which a function cannot override.
  *
  * Nothing comes from the server's own `process.env`, so the developer's AWS credentials, profile and any other
  * variable never reach a handler. Left out on purpose: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
  * `AWS_SESSION_TOKEN` (there is no execution role locally: an AWS SDK call fails for lack of credentials rather than
- * running against a real account), `AWS_LAMBDA_RUNTIME_API` (no Runtime API: the worker is handed its invocations
+ * running against a real account), `AWS_LAMBDA_RUNTIME_API` (no Runtime API: the process is handed its invocations
  * directly), `_X_AMZN_TRACE_ID` (no X-Ray). `LAMBDA_TASK_ROOT` is the version's code directory, not `/var/task`.
+ * The AWS SDK's other sources of credentials are closed too: `HOME` is the version's scratch folder, the shared
+ * credentials and config files point at a path that cannot exist, and the instance metadata service is off.
  */
 export function lambdaEnvironment(execution: ExecutionEnvironment): Record<string, string> {
   const { functionName, functionVersion, code, environment } = execution;
@@ -44,6 +53,10 @@ export function lambdaEnvironment(execution: ExecutionEnvironment): Record<strin
     LAMBDA_TASK_ROOT: code.codeDirectory,
     _HANDLER: code.handler,
     TZ: ':UTC',
+    HOME: execution.homeDirectory,
+    AWS_SHARED_CREDENTIALS_FILE: NO_FILE,
+    AWS_CONFIG_FILE: NO_FILE,
+    AWS_EC2_METADATA_DISABLED: 'true',
   };
 }
 

@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { ApiDefinition, InvokeOutcome, InvokeRequest, LambdaFunction, LambdaInvoker } from '../model';
 import { isLegacyNodeRuntime, lambdaEnvironment, logStreamName } from './environment';
 import type { InvokeAuthorization } from './permissions';
@@ -15,15 +18,14 @@ export { parseFunctionReference, resolveTarget } from './target';
 /** Lambda's limit on a synchronous invocation's request payload. */
 export const MAX_REQUEST_BYTES = 6_291_456;
 
-/** Lambda's limit on a synchronous invocation's response payload, as its error message states it. */
-export const MAX_RESPONSE_BYTES = 6_291_556;
+export { MAX_RESPONSE_BYTES } from './worker';
 
 /** The functions {@link createLambdaService} serves, and its limits. */
 export interface LambdaServiceOptions {
   /** The API whose functions, aliases, versions and permissions the service serves. */
   readonly api: ApiDefinition;
   /**
-   * Execution environments (worker threads) one function version may run at once.
+   * Execution environments (child processes) one function version may run at once.
    *
    * @default 10
    */
@@ -35,6 +37,14 @@ export interface LambdaServiceOptions {
    */
   readonly maxQueuedPerVersion?: number;
   /**
+   * Where each function version gets its scratch folder, its `HOME` (`<folder>/<function>/<version>`), so that no
+   * function reads the developer's `~/.aws` or dotfiles through `HOME`. Kept when given (the local API puts it in
+   * its store).
+   *
+   * @default - a temporary folder, removed by `close()`
+   */
+  readonly scratchDirectory?: string;
+  /**
    * Receives every line functions write to stdout or stderr, prefixed `[<function>:<version>] ` (see
    * {@link logName}), and the platform's own lines (timeouts, exits).
    *
@@ -45,7 +55,7 @@ export interface LambdaServiceOptions {
 
 /** The local Lambda service: `Invoke` as API Gateway calls it, and a way to stop every execution environment. */
 export type LambdaService = LambdaInvoker & {
-  /** Stops every worker; settles once all are gone. Later invocations are refused. */
+  /** Stops every function process; settles once all are gone. Later invocations are refused. */
   close(): Promise<void>;
 };
 
@@ -59,7 +69,7 @@ const MEMO_LIMIT = 10_000;
  *
  * `invoke` does what Lambda's synchronous `Invoke` does for API Gateway: refuses a payload over 6 MB, resolves the
  * function and its qualifier, checks the qualifier's resource-based policy against the caller's source ARN, then
- * runs the handler of the resolved version in a warm worker (see `VersionPool` and `FunctionWorker`). It never
+ * runs the handler of the resolved version in a warm process (see `VersionPool` and `FunctionWorker`). It never
  * rejects because of a function: whatever the handler does ends as an `InvokeOutcome`. It rejects only when the
  * caller hands it a payload that is not JSON, which API Gateway never does.
  */
@@ -75,6 +85,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
   const pools = new Map<string, VersionPool>();
   const targets = new Map<string, TargetResolution>();
   const decisions = new Map<string, boolean>();
+  const scratch = options.scratchDirectory ?? fs.mkdtempSync(path.join(os.tmpdir(), 'local-lambda-'));
   let closed = false;
 
   const resolve = (functionArn: string): TargetResolution =>
@@ -95,6 +106,8 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
       const label = `${logName(target.fn, api.stackName)}:${functionVersion}`;
       const { code } = target;
       const legacyRuntime = isLegacyNodeRuntime(code.runtime);
+      const homeDirectory = path.join(scratch, safeSegment(target.fn.functionName), safeSegment(functionVersion));
+      fs.mkdirSync(homeDirectory, { recursive: true });
       pool = new VersionPool(
         (coldStartRequestId) => ({
           label,
@@ -104,6 +117,7 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
             code,
             environment: api.environment,
             logStreamName: logStreamName(functionVersion, new Date(), randomBytes(16).toString('hex')),
+            homeDirectory,
           }),
           memorySizeMb: code.memorySizeMb,
           legacyRuntime,
@@ -171,6 +185,9 @@ export function createLambdaService(options: LambdaServiceOptions): LambdaServic
       closed = true;
       await Promise.all([...pools.values()].map((pool) => pool.close()));
       pools.clear();
+      if (options.scratchDirectory === undefined) {
+        fs.rmSync(scratch, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -192,19 +209,9 @@ function toInvokeOutcome(
       return { kind: 'rejected', reason: 'throttled', message: 'The local Lambda service is closed' };
     case 'function-error':
       return { ...outcome, functionVersion, requestId };
-    case 'success': {
-      const bytes = Buffer.byteLength(outcome.payload);
-      if (bytes > MAX_RESPONSE_BYTES) {
-        return {
-          kind: 'function-error',
-          errorType: 'Function.ResponseSizeTooLarge',
-          errorMessage: `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
-          functionVersion,
-          requestId,
-        };
-      }
+    case 'success':
+      // the worker has refused a result over MAX_RESPONSE_BYTES
       return { kind: 'success', payload: JSON.parse(outcome.payload) as unknown, functionVersion, requestId };
-    }
   }
 }
 
@@ -221,6 +228,11 @@ export function logName(fn: Pick<LambdaFunction, 'functionName' | 'constructPath
     segments.pop();
   }
   return segments.length === 0 ? fn.functionName : segments.join('/');
+}
+
+// `$LATEST` and physical names are safe already; anything else is kept inside its folder
+function safeSegment(name: string): string {
+  return name.replace(/[^A-Za-z0-9$._-]/g, '_').replace(/^\.+$/, '_');
 }
 
 function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {

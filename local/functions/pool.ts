@@ -54,7 +54,7 @@ export class VersionPool {
     return outcome;
   }
 
-  /** Stops every worker; waiting invocations are answered `closed`. Settles once every thread has stopped. */
+  /** Stops every worker; waiting invocations are answered `closed`. Settles once every process has stopped. */
   async close(): Promise<void> {
     this.closed = true;
     for (const waiter of this.waiting.splice(0)) {
@@ -89,7 +89,7 @@ export class VersionPool {
     try {
       worker = new FunctionWorker(options);
     } catch (error) {
-      // node refused to start the thread (e.g. NODE_OPTIONS it does not allow): a runtime that fails to start
+      // the process could not be spawned (no pipes or processes left, say): a runtime that fails to start
       const reason = `Runtime failed to start: ${error instanceof Error ? error.message : String(error)}`;
       options.log(`[${options.label}] ${new Date().toISOString()}\t${requestId}\tERROR\t${reason}`);
       return {

@@ -1,33 +1,41 @@
 'use strict';
 /**
- * The local runtime interface client: the code every function worker runs, in the role of Lambda's Node.js runtime
- * interface client (aws-lambda-nodejs-runtime-interface-client). It loads the handler named by `_HANDLER` from
- * `LAMBDA_TASK_ROOT`, then runs one invocation at a time as the parent posts them, and posts each result or error
- * back. Error types and messages are the runtime interface client's.
+ * The local runtime interface client: the code every function's process runs, in the role of Lambda's Node.js
+ * runtime interface client (aws-lambda-nodejs-runtime-interface-client). It loads the handler named by `_HANDLER`
+ * from `LAMBDA_TASK_ROOT`, then runs one invocation at a time as the parent sends them, and sends each result or
+ * error back. Error types and messages are the runtime interface client's.
  *
- * Plain CommonJS on purpose: a worker thread gets no TypeScript loader, neither under `tsx` (`npm start`) nor under
- * ts-jest (the tests), so a `.ts` bootstrap would not load in one or the other. An `eval: true` string would work
- * too, but would be code nobody can read, lint or debug as a file.
+ * Plain CommonJS on purpose: the process runs on plain Node.js, without the server's loaders (tsx, ts-jest), as a
+ * bundle runs on Lambda.
  *
- * Protocol (worker_threads messages):
- * - parent → worker: `{ type: 'invoke', requestId, event (JSON text), invokedFunctionArn, deadline (epoch ms) }`
- * - worker → parent: `{ type: 'ready' }` or `{ type: 'init-error', errorType, errorMessage }` once;
- *   then per invocation `{ type: 'result', requestId, payload (JSON text) }` or
- *   `{ type: 'error', requestId, errorType, errorMessage, fatal }`; `fatal` means the worker exits next, as the
+ * Protocol: one JSON message per line, parent → child on fd 3, child → parent on fd 4 (not Node's IPC channel,
+ * whose `process.send` and unbounded message buffer a handler could use against the server).
+ * - parent → child: `{ type: 'invoke', requestId, event (JSON text), invokedFunctionArn, deadline (epoch ms) }`
+ * - child → parent: `{ type: 'ready' }` or `{ type: 'init-error', errorType, errorMessage }` once;
+ *   then per invocation `{ type: 'result', requestId, payload (JSON text) }`,
+ *   `{ type: 'oversized', requestId, bytes }` (a result over the response limit, not sent) or
+ *   `{ type: 'error', requestId, errorType, errorMessage, fatal }`; `fatal` means the process exits next, as the
  *   runtime exits on an uncaught exception. `{ type: 'crash', errorType, errorMessage }` reports one outside any
- *   invocation.
+ *   invocation. `{ type: 'memory', rss }` every 50 ms when asked to (where the parent cannot read /proc).
  *
- * `workerData`: `{ legacyRuntime }`, true for runtimes before nodejs24.x (callback handlers supported).
- *
- * The function's `NODE_OPTIONS` need nothing here: Node.js applies the `NODE_OPTIONS` of a worker's `env` to the
- * worker itself, so `--enable-source-maps` and `--require` take effect as on Lambda.
+ * `process.argv[2]`: JSON `{ legacyRuntime, maxResponseBytes, reportMemory }`; `legacyRuntime` is true for runtimes
+ * before nodejs24.x (callback handlers supported).
  */
 
-const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
+
+const INPUT_FD = 3;
+const OUTPUT_FD = 4;
+// an error message longer than this is cut, so that one message stays well under the parent's line limit
+const MAX_ERROR_MESSAGE_CHARS = 256 * 1024;
+
+const settings = JSON.parse(process.argv[2] ?? '{}');
+// the handler sees the arguments Lambda's runtime gets, not the local settings
+process.argv.splice(2);
 
 const CALLBACK_HANDLER_DEPRECATED =
   'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. ' +
@@ -42,14 +50,13 @@ class RuntimeError extends Error {
 }
 
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
-const legacyRuntime = workerData.legacyRuntime === true;
+const legacyRuntime = settings.legacyRuntime === true;
 /** The request id of the invocation in progress, or null between invocations. */
 let current = null;
 /** True until the handler is loaded: an uncaught error then is the init phase's error. */
 let initializing = true;
 
-// a worker cannot chdir; this makes path.resolve() and process.cwd() answer /var/task's stand-in at least
-process.cwd = () => taskRoot;
+guardSignals();
 
 process.on('uncaughtException', (error) => fatal('Uncaught Exception', error));
 process.on('unhandledRejection', (reason) => {
@@ -57,15 +64,49 @@ process.on('unhandledRejection', (reason) => {
   fatal('Unhandled Promise Rejection', error);
 });
 
+/**
+ * The handler runs as the developer's own user, so the operating system would let it signal the server
+ * (`process.kill(process.ppid)`) or any other process of that user. Node's signalling is limited to this process
+ * and its own process group (the parent starts it detached, in a group of its own): anything else fails with
+ * EPERM, as a sandbox refuses it. A command the handler spawns (`kill`) is not covered.
+ */
+function guardSignals() {
+  const rawKill = process._kill;
+  const own = (pid) => pid === 0 || pid === process.pid || pid === -process.pid;
+  Object.defineProperty(process, '_kill', {
+    value: (pid, signal) => (own(Number(pid)) ? rawKill.call(process, pid, signal) : -1 /* UV_EPERM */),
+    writable: false,
+    configurable: false,
+  });
+}
+
+/** Writes one message to the parent; synchronous, so it is out before a `process.exit` that follows. */
+function send(message) {
+  let line = JSON.stringify(message);
+  if (message.type === 'result' && Buffer.byteLength(message.payload) > settings.maxResponseBytes) {
+    line = JSON.stringify({
+      type: 'oversized',
+      requestId: message.requestId,
+      bytes: Buffer.byteLength(message.payload),
+    });
+  } else if (typeof message.errorMessage === 'string' && message.errorMessage.length > MAX_ERROR_MESSAGE_CHARS) {
+    line = JSON.stringify({ ...message, errorMessage: message.errorMessage.slice(0, MAX_ERROR_MESSAGE_CHARS) });
+  }
+  const bytes = Buffer.from(`${line}\n`);
+  for (let offset = 0; offset < bytes.length;) {
+    offset += fs.writeSync(OUTPUT_FD, bytes, offset);
+  }
+}
+
 function fatal(label, error) {
   const response = toErrorResponse(error);
   logError(label, error);
   if (initializing) {
-    parentPort.postMessage({ type: 'init-error', ...response });
+    send({ type: 'init-error', ...response });
   } else if (current === null) {
-    parentPort.postMessage({ type: 'crash', ...response });
+    send({ type: 'crash', ...response });
   } else {
-    parentPort.postMessage({ type: 'error', requestId: current, ...response, fatal: true });
+    send({ type: 'error', requestId: current, ...response, fatal: true });
     current = null;
   }
   // as the runtime interface client does: an environment that threw outside the handler's promise is not reused
@@ -186,8 +227,8 @@ function buildContext(message, outcome) {
   };
   if (legacyRuntime) {
     let waitsForEmptyEventLoop = true;
-    // a worker's event loop never drains (the parent port keeps it alive), so results are posted at once whatever
-    // this flag says
+    // the event loop never drains (the parent's pipe keeps it alive), so results are sent at once whatever this
+    // flag says
     Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', {
       enumerable: true,
       get: () => waitsForEmptyEventLoop,
@@ -216,7 +257,7 @@ function invocationOutcome(requestId) {
   const fail = (error) =>
     once(() => {
       logError('Invoke Error', error);
-      parentPort.postMessage({ type: 'error', requestId, ...toErrorResponse(error), fatal: false });
+      send({ type: 'error', requestId, ...toErrorResponse(error), fatal: false });
     });
   const callback = (error, result) => (error === undefined || error === null ? succeed(result) : fail(error));
   return { succeed, fail, callback };
@@ -241,7 +282,7 @@ async function invoke(handler, message) {
       returned.then(outcome.succeed, outcome.fail);
     } else if (handler.length < 3) {
       // the legacy runtime answers null once the event loop drains when a handler neither returns a promise nor
-      // calls back; the next turn of the loop is the nearest a worker gets
+      // calls back; the next turn of the loop is the nearest this process gets
       setImmediate(() => outcome.succeed(null));
     }
   } catch (error) {
@@ -259,10 +300,10 @@ function postResult(requestId, result) {
       'Unable to stringify response body',
     );
     logError('Invoke Error', error);
-    parentPort.postMessage({ type: 'error', requestId, ...toErrorResponse(error), fatal: false });
+    send({ type: 'error', requestId, ...toErrorResponse(error), fatal: false });
     return;
   }
-  parentPort.postMessage({ type: 'result', requestId, payload: payload ?? 'null' });
+  send({ type: 'result', requestId, payload: payload ?? 'null' });
 }
 
 async function main() {
@@ -274,16 +315,40 @@ async function main() {
     }
   } catch (error) {
     logError('Init Error', error);
-    parentPort.postMessage({ type: 'init-error', ...toErrorResponse(error) });
+    send({ type: 'init-error', ...toErrorResponse(error) });
     return;
   }
   initializing = false;
-  parentPort.on('message', (message) => {
+  onMessages((message) => {
     if (message.type === 'invoke') {
       void invoke(handler, message);
     }
   });
-  parentPort.postMessage({ type: 'ready' });
+  send({ type: 'ready' });
 }
 
+/** Calls `receive` with each message the parent writes; exits when the parent closes its end (it stopped). */
+function onMessages(receive) {
+  const input = new net.Socket({ fd: INPUT_FD, readable: true, writable: false });
+  let buffered = '';
+  input.setEncoding('utf8');
+  input.on('data', (chunk) => {
+    const lines = (buffered + chunk).split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      receive(JSON.parse(line));
+    }
+  });
+  input.on('end', () => process.exit(0));
+  input.on('error', () => process.exit(0));
+}
+
+function reportMemory() {
+  const timer = setInterval(() => send({ type: 'memory', rss: process.memoryUsage.rss() }), 50);
+  timer.unref();
+}
+
+if (settings.reportMemory === true) {
+  reportMemory();
+}
 void main();

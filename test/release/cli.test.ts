@@ -588,6 +588,35 @@ describe('release CLI: refusals leave cdk.json untouched', () => {
     });
   });
 
+  test('refuses a read-only cdk.json, leaving its content and mode as they were', async () => {
+    // GIVEN a cdk.json made read-only (chmod 0444), whoever runs the command (root may write it all the same)
+    const dir = tempProject();
+    const file = path.join(dir, 'cdk.json');
+    fs.chmodSync(file, 0o444);
+    const before = read(dir);
+
+    // WHEN
+    const run = await runCli(['promote', 'v1', '--version', '2'], dir);
+
+    // THEN
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: cdk.json is read-only; nothing written: make it writable (chmod u+w cdk.json) to release\n',
+    });
+    expect(read(dir)).toBe(before);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o444);
+  });
+
+  test('leaves no lock file behind, after an edit or a refusal', async () => {
+    const dir = tempProject();
+
+    await runCli(['promote', 'v1', '--version', '2'], dir);
+    await runCli(['promote', 'v1', '--version', '0'], dir);
+
+    expect(fs.readdirSync(dir)).toEqual(['cdk.json']);
+  });
+
   test('refuses a config parseConfig refuses, with its message', async () => {
     // GIVEN a hand edit the app would refuse too
     const bad = withRelease('v1', {

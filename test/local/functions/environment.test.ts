@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isLegacyNodeRuntime, lambdaEnvironment, logStreamName } from '../../../local/functions/environment';
 import type { FunctionCode } from '../../../local/model';
 import { ENVIRONMENT } from '../support/functions-fixtures';
@@ -19,6 +20,7 @@ function environmentOf(code: FunctionCode = CODE): Record<string, string> {
     code,
     environment: ENVIRONMENT,
     logStreamName: '2024/05/01/[1]0123456789abcdef0123456789abcdef',
+    homeDirectory: '/store/scratch/hello/1',
   });
 }
 
@@ -53,6 +55,29 @@ describe('lambdaEnvironment', () => {
 
   test('lets the function override the variables Lambda does not reserve', () => {
     expect(environmentOf({ ...CODE, environment: { LANG: 'C.UTF-8' } }).LANG).toBe('C.UTF-8');
+  });
+
+  test("sets HOME to the version's scratch folder and closes the AWS SDK's shared files and instance metadata", () => {
+    const env = environmentOf();
+    expect(env.HOME).toBe('/store/scratch/hello/1');
+    expect(env.AWS_EC2_METADATA_DISABLED).toBe('true');
+    for (const file of [env.AWS_SHARED_CREDENTIALS_FILE!, env.AWS_CONFIG_FILE!]) {
+      expect(() => readFileSync(file)).toThrow(/ENOTDIR|ENOENT/);
+    }
+  });
+
+  test('keeps the isolation settings from being overridden by the function', () => {
+    const env = environmentOf({
+      ...CODE,
+      environment: {
+        HOME: '/root',
+        AWS_SHARED_CREDENTIALS_FILE: '/root/.aws/credentials',
+        AWS_EC2_METADATA_DISABLED: 'false',
+      },
+    });
+    expect(env.HOME).toBe('/store/scratch/hello/1');
+    expect(env.AWS_SHARED_CREDENTIALS_FILE).not.toBe('/root/.aws/credentials');
+    expect(env.AWS_EC2_METADATA_DISABLED).toBe('true');
   });
 
   test('names no credentials and nothing of the runtime API', () => {

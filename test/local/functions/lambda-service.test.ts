@@ -15,20 +15,19 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-// a handler that reports where and when it ran: its worker thread, its invocation count, its start and end times
+// a handler that reports where and when it ran: its process, its invocation count, its start and end times
 const REPORTING_HANDLER = `
-const { threadId } = require('node:worker_threads');
 let invocations = 0;
 exports.handler = async (event) => {
   invocations += 1;
   const startedAt = Date.now();
   await new Promise((resolve) => setTimeout(resolve, event.sleepMs ?? 0));
-  return { threadId, invocations, startedAt, endedAt: Date.now() };
+  return { pid: process.pid, invocations, startedAt, endedAt: Date.now() };
 };
 `;
 
 interface Report {
-  readonly threadId: number;
+  readonly pid: number;
   readonly invocations: number;
   readonly startedAt: number;
   readonly endedAt: number;
@@ -224,7 +223,8 @@ describe('createLambdaService', () => {
         expect(env.AWS_ACCESS_KEY_ID).toBeUndefined();
         expect(env.AWS_PROFILE).toBeUndefined();
         expect(env.LOCAL_FUNCTIONS_SERVER_ONLY).toBeUndefined();
-        expect(env.HOME).toBeUndefined();
+        expect(env.HOME).not.toBe(saved.HOME);
+        expect(env.HOME).toMatch(/local-lambda-.*\/hello\/\$LATEST$/);
       } finally {
         process.env = saved;
       }
@@ -361,7 +361,7 @@ describe('createLambdaService', () => {
         reports.push(successPayload(await invoke('hello')));
       }
       expect(reports.map((report) => report.invocations)).toEqual([1, 2, 3]);
-      expect(new Set(reports.map((report) => report.threadId)).size).toBe(1);
+      expect(new Set(reports.map((report) => report.pid)).size).toBe(1);
     });
 
     test('runs concurrent invocations side by side on separate workers', async () => {
@@ -374,7 +374,7 @@ describe('createLambdaService', () => {
       ).map(successPayload);
 
       // THEN each ran on its own worker, and they overlapped in time
-      expect(new Set(reports.map((report) => report.threadId)).size).toBe(2);
+      expect(new Set(reports.map((report) => report.pid)).size).toBe(2);
       expect(reports.map((report) => report.invocations)).toEqual([1, 1]);
       expect(maxOverlap(reports)).toBe(2);
     });
@@ -391,7 +391,7 @@ describe('createLambdaService', () => {
       ).map(successPayload);
 
       // THEN all ran, on two workers, never more than two at once
-      expect(new Set(reports.map((report) => report.threadId)).size).toBe(2);
+      expect(new Set(reports.map((report) => report.pid)).size).toBe(2);
       expect(maxOverlap(reports)).toBeLessThanOrEqual(2);
       expect(reports.map((report) => report.invocations).sort()).toEqual([1, 1, 2, 2, 3]);
     });
@@ -435,7 +435,7 @@ describe('createLambdaService', () => {
       );
       const latest: Report = successPayload(await invoke('hello'));
       const one: Report = successPayload(await invoke('hello:1'));
-      expect(one.threadId).not.toBe(latest.threadId);
+      expect(one.pid).not.toBe(latest.pid);
       expect(one.invocations).toBe(1);
     });
 

@@ -206,6 +206,42 @@ describe('LocalServer', () => {
     expect(next.status).toBe(200);
   });
 
+  test.each([
+    ['its headers', 'GET /beta/api/hello HTTP/1.1\r\nHost: x\r\n'],
+    ['its body', 'POST /beta/api/hello HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"key":'],
+  ])(
+    'answers 408 Request Timeout to a client that stops sending %s, and closes that connection',
+    async (_part, bytes) => {
+      // GIVEN
+      const { gateway, requests } = recordingGateway(() => text(200, 'ok'));
+      server = new LocalServer({ gateway, headersTimeoutMs: 300, requestTimeoutMs: 600 });
+      port = (await server.listen('127.0.0.1', 0)).port;
+      const started = Date.now();
+
+      // WHEN the client sends part of a request, then nothing
+      const exchange = await rawExchange(port, bytes, 5_000);
+
+      // THEN
+      expect(exchange.text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect(exchange.closedByServer).toBe(true);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(requests).toHaveLength(0);
+    },
+  );
+
+  test('does not count the time the gateway takes to answer against the request timeout', async () => {
+    const { gateway } = recordingGateway(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return text(200, 'slow but fine');
+    });
+    server = new LocalServer({ gateway, headersTimeoutMs: 200, requestTimeoutMs: 300 });
+    port = (await server.listen('127.0.0.1', 0)).port;
+
+    const answer = await httpRequest(`http://127.0.0.1:${port}/beta/api/hello`);
+
+    expect(answer.status).toBe(200);
+  });
+
   test('finishes a request in flight on the gateway it started on after a swap', async () => {
     // GIVEN
     let release!: () => void;

@@ -117,17 +117,25 @@ export class RunningCli {
   }
 }
 
-/** Starts `npm start -- <args>` (as `node --import tsx local/cli.ts`) in `cwd` in the background. */
-export function startCli(args: readonly string[], cwd = REPO_ROOT): RunningCli {
-  return new RunningCli(spawnCli(args, cwd));
+/**
+ * Starts `npm start -- <args>` (as `node --import tsx local/cli.ts`) in `cwd` in the background.
+ *
+ * @param env variables added to the CLI's environment (a developer's shell, say)
+ */
+export function startCli(args: readonly string[], cwd = REPO_ROOT, env: NodeJS.ProcessEnv = {}): RunningCli {
+  return new RunningCli(spawnCli(args, cwd, env));
 }
 
 // one node process, as `npm start` runs it; a process group of its own lets a test kill it with a synth it started,
 // or an orphaned `cdk synth` would hold the output pipes open and the test would wait for them forever
-function spawnCli(args: readonly string[], cwd: string): ChildProcess & { stdout: Readable; stderr: Readable } {
+function spawnCli(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): ChildProcess & { stdout: Readable; stderr: Readable } {
   return spawn(process.execPath, ['--import', TSX_LOADER, CLI, ...args], {
     cwd,
-    env: cliEnv(),
+    env: { ...cliEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
