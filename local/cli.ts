@@ -59,6 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const line of describeApi({ ...api.loaded, ignored: api.ignored }, api.url)) {
     console.log(line);
   }
+  console.log(`OpenAPI documents: ${api.url}/_local/openapi/<stage>.json (Swagger 2.0: <stage>.swagger.json)`);
   console.log(`listening on ${api.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s); Ctrl+C stops`);
 
   let watcher: ProjectWatcher | undefined;

@@ -8,6 +8,7 @@ import type { LambdaService } from './functions';
 import { createGateway } from './gateway';
 import type { GatewayRequest, GatewayResponse } from './model';
 import { LocalServer } from './server';
+import { withOpenApiRoute } from '../openapi/route';
 import { synthesize } from './synth';
 
 /** What {@link LocalApi.start} serves, where, and whom it tells about requests. */
@@ -192,7 +193,8 @@ export class LocalApi {
     });
     const previous = this.current;
     this.current = generation;
-    await this.server.setGateway(gateway);
+    // GET /_local/openapi/<stage>.json: the OpenAPI export of what is served, beside the stages
+    await this.server.setGateway(withOpenApiRoute(gateway, generation.loaded.api, this.url));
     if (previous !== undefined) {
       await retire(previous);
     }

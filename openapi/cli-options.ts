@@ -58,7 +58,7 @@ export function parseOpenApiOptions(argv: readonly string[]): OpenApiCliOptions 
       },
     }));
   } catch (error) {
-    throw new OpenApiUsageError((error as Error).message.split('\n')[0]!);
+    throw new OpenApiUsageError((error as Error).message.split('\n')[0]);
   }
   for (const name of ['assembly', 'stack', 'out', 'format', 'stage']) {
     if (values[name] === '') {

@@ -200,9 +200,7 @@ function operation(method: ApiMethod, context: Context): Record<string, unknown>
     ...(requestBody === undefined ? {} : { requestBody }),
     responses,
     ...(security === undefined ? {} : { security }),
-    ...(validator === undefined
-      ? {}
-      : { 'x-amazon-apigateway-request-validator': validator.name ?? validator.id }),
+    ...(validator === undefined ? {} : { 'x-amazon-apigateway-request-validator': validator.name ?? validator.id }),
     'x-amazon-apigateway-integration': integrationOf(method.integration),
   };
 }
@@ -293,8 +291,7 @@ function securityOf(method: ApiMethod, context: Context): Record<string, string[
     });
     requirement[SIGV4_SCHEME] = [];
   }
-  const authorizer =
-    method.authorizerId === undefined ? undefined : context.api.authorizers?.get(method.authorizerId);
+  const authorizer = method.authorizerId === undefined ? undefined : context.api.authorizers?.get(method.authorizerId);
   if (
     authorizer !== undefined &&
     (method.authorizationType === 'CUSTOM' || method.authorizationType === 'COGNITO_USER_POOLS')

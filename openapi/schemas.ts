@@ -60,7 +60,10 @@ export function convertModel(name: string, schema: unknown, dialect: SchemaDiale
       } else if (key === '$ref' && typeof child === 'string') {
         out.$ref = reference(child, name, prefix);
       } else if (key === 'type' && Array.isArray(child)) {
-        Object.assign(out, typeList(child as unknown[], dialect, () => warnings.push(dropped(name, at, dialect))));
+        Object.assign(
+          out,
+          typeList(child as unknown[], dialect, () => warnings.push(dropped(name, at, dialect))),
+        );
       } else if (key === 'const') {
         out.enum = [child];
       } else if (key === 'properties' && isRecord(child)) {
@@ -78,7 +81,9 @@ export function convertModel(name: string, schema: unknown, dialect: SchemaDiale
           warnings.push(dropped(name, at, dialect));
           continue;
         }
-        out[key] = Array.isArray(child) ? child.map((sub, index) => convert(sub, `${at}/${index}`)) : convert(child, at);
+        out[key] = Array.isArray(child)
+          ? child.map((sub, index) => convert(sub, `${at}/${index}`))
+          : convert(child, at);
       } else {
         out[key] = child;
       }

@@ -406,7 +406,10 @@ function readAuthorizer(logicalId: string, resolver: IntrinsicResolver): ApiAuth
     const value = resolver.stringProperty(logicalId, property);
     return value === undefined ? {} : { [key]: value };
   };
-  const ttl = asNumber(resolver.property(logicalId, 'AuthorizerResultTtlInSeconds'), at('AuthorizerResultTtlInSeconds'));
+  const ttl = asNumber(
+    resolver.property(logicalId, 'AuthorizerResultTtlInSeconds'),
+    at('AuthorizerResultTtlInSeconds'),
+  );
   return {
     id: asString(resolver.ref(logicalId, `${logicalId}.Ref`), `${logicalId}.Ref`),
     name: resolver.stringProperty(logicalId, 'Name') ?? logicalId,
