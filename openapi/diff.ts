@@ -15,10 +15,10 @@ export interface DocumentChange {
  * status codes or accepted body shapes break a client; additions do not.
  */
 export async function diffDocuments(base: OpenApiDocument, head: OpenApiDocument): Promise<DocumentChange[]> {
-  const spec = (document: OpenApiDocument, location: string) => ({
+  const spec = (document: OpenApiDocument, location: string): openapiDiff.SpecOption => ({
     content: JSON.stringify(document),
     location,
-    format: ('swagger' in document ? 'swagger2' : 'openapi3') as 'swagger2' | 'openapi3',
+    format: 'swagger' in document ? 'swagger2' : 'openapi3',
   });
   const outcome = await openapiDiff.diffSpecs({
     sourceSpec: spec(base, 'base'),
