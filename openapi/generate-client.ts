@@ -7,8 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadRestApiDefinition } from '../local/assembly';
-import { LocalApiError } from '../local/errors';
-import { SynthError, synthesize } from '../local/synth';
+import { reportFatal, withAssembly } from './assembly-source';
 import { clientDocument } from './client-document';
 import { CLIENT_TYPES_FILE, generateClientTypes } from './client-types';
 
@@ -30,43 +29,24 @@ async function main(argv: readonly string[]): Promise<number> {
   // the project folder, wherever this runs from: the file is the project's
   const projectDir = path.resolve(__dirname, '..');
   const target = path.join(projectDir, CLIENT_TYPES_FILE);
-  let synthDir: string | undefined;
   try {
-    let assemblyDir = values.assembly;
-    if (assemblyDir === undefined) {
-      const parent = path.join(projectDir, '.local-api');
-      fs.mkdirSync(parent, { recursive: true });
-      synthDir = fs.mkdtempSync(path.join(parent, 'openapi-cdk.out-'));
-      console.log(`synthesizing the app (cdk synth) into ${path.relative(process.cwd(), synthDir)}…`);
-      await synthesize({ projectDir, outDir: synthDir });
-      assemblyDir = synthDir;
-    }
-    const types = await generateClientTypes(clientDocument(loadRestApiDefinition(assemblyDir)), target);
-    if (values.check === true) {
-      const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
-      if (current !== types) {
-        console.error(`error: ${CLIENT_TYPES_FILE} is not the export of this app's API: run npm run openapi:client`);
-        return 1;
+    return await withAssembly(values.assembly, projectDir, async (assemblyDir) => {
+      const types = await generateClientTypes(clientDocument(loadRestApiDefinition(assemblyDir)), target);
+      if (values.check === true) {
+        const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
+        if (current !== types) {
+          console.error(`error: ${CLIENT_TYPES_FILE} is not the export of this app's API: run npm run openapi:client`);
+          return 1;
+        }
+        console.log(`${CLIENT_TYPES_FILE} is up to date`);
+        return 0;
       }
-      console.log(`${CLIENT_TYPES_FILE} is up to date`);
+      fs.writeFileSync(target, types);
+      console.log(`wrote ${CLIENT_TYPES_FILE}`);
       return 0;
-    }
-    fs.writeFileSync(target, types);
-    console.log(`wrote ${CLIENT_TYPES_FILE}`);
-    return 0;
+    });
   } catch (error) {
-    if (error instanceof SynthError) {
-      console.error(error.output);
-    }
-    if (error instanceof LocalApiError) {
-      console.error(`error: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    if (synthDir !== undefined) {
-      fs.rmSync(synthDir, { recursive: true, force: true });
-    }
+    return reportFatal(error);
   }
 }
 

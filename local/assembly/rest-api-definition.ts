@@ -2,26 +2,15 @@ import type { ApiDefinition } from '../model';
 import type { StackArtifact } from './cloud-assembly';
 import { readCloudAssembly, selectStack } from './cloud-assembly';
 import { IntrinsicResolver } from './intrinsics';
+import type { RestApiParts } from './rest-api';
 import { readRestApi } from './rest-api';
 
 /**
  * The REST API half of an {@link ApiDefinition}: resources, methods, models, validators, authorizers and stages,
  * without the functions the local API runs. What describes the API (the OpenAPI export) needs, and no more.
  */
-export type RestApiDefinition = Pick<
-  ApiDefinition,
-  | 'stackName'
-  | 'environment'
-  | 'restApiLogicalId'
-  | 'restApiId'
-  | 'apiName'
-  | 'binaryMediaTypes'
-  | 'root'
-  | 'models'
-  | 'validators'
-  | 'authorizers'
-  | 'stages'
->;
+export type RestApiDefinition = Pick<ApiDefinition, 'stackName' | 'environment'> &
+  Omit<RestApiParts, 'unsupported' | 'warnings'>;
 
 /**
  * Reads a stack's REST API with every intrinsic resolved to the same local values {@link loadApi} gives them, but

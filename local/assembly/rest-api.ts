@@ -130,9 +130,9 @@ export function readRestApi(template: CfnTemplate, resolver: IntrinsicResolver):
       }),
     ),
     authorizers: new Map(
-      mine('AWS::ApiGateway::Authorizer').map(([logicalId]) => {
+      mine('AWS::ApiGateway::Authorizer').flatMap(([logicalId]) => {
         const authorizer = readAuthorizer(logicalId, resolver);
-        return [authorizer.id, authorizer] as const;
+        return authorizer === undefined ? [] : [[authorizer.id, authorizer] as const];
       }),
     ),
     stages,
@@ -400,7 +400,22 @@ function readValidator(logicalId: string, resolver: IntrinsicResolver): RequestV
   };
 }
 
-function readAuthorizer(logicalId: string, resolver: IntrinsicResolver): ApiAuthorizer {
+/**
+ * The authorizer as the OpenAPI export describes it; `undefined` for one it cannot read (no `Type`, a property of
+ * the wrong type). The local gateway does not run authorizers, so one it cannot read must not stop it serving.
+ */
+function readAuthorizer(logicalId: string, resolver: IntrinsicResolver): ApiAuthorizer | undefined {
+  try {
+    return readAuthorizerProperties(logicalId, resolver);
+  } catch (error) {
+    if (error instanceof LocalApiError) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function readAuthorizerProperties(logicalId: string, resolver: IntrinsicResolver): ApiAuthorizer {
   const at = (property: string) => `${logicalId}.Properties.${property}`;
   const optional = (key: keyof ApiAuthorizer, property: string) => {
     const value = resolver.stringProperty(logicalId, property);

@@ -81,6 +81,15 @@ describe('loadRestApiDefinition', () => {
     expect(find(api.root, '/items')!.methods.get('GET')!.authorizerId).toBeUndefined();
   });
 
+  test('leaves out an authorizer it cannot read, and still reads the API', () => {
+    const api = loadRestApiDefinition(
+      guarded()
+        .resource('Broken', { Type: 'AWS::ApiGateway::Authorizer', Properties: { RestApiId: { Ref: 'Api' } } })
+        .write(path.join(work, 'cdk.out')),
+    );
+    expect([...api.authorizers!.values()].map((authorizer) => authorizer.name)).toEqual(['token-auth']);
+  });
+
   test('resolves to the same ids as loadApi, without writing a version store', async () => {
     const dir = guarded().write(path.join(work, 'cdk.out'));
     const storeDir = path.join(work, '.local-api');
