@@ -8,6 +8,7 @@ import type { CliOptions } from './cli-options';
 import { LocalApiError } from './errors';
 import { mulberry32 } from './random';
 import { LocalApi, METRICS_FILE } from './local-api';
+import { OPENAPI_ROUTE_PREFIX } from '../openapi/route';
 import { formatAccessLogLine, formatRequestLine, RequestLog } from './request-log';
 import { describeApi, describeChanges } from './startup-report';
 import { SynthError } from './synth';
@@ -61,11 +62,15 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(line);
   }
   const metricsFile = path.join(options.storeDir, METRICS_FILE);
-  console.log(
-    api.metricsUrl === undefined
-      ? `warning: a stage is named _local, so its routes answer under /_local/; the metrics are in ${metricsFile} only`
-      : `metrics: GET ${api.metricsUrl} (POST …/reset counts from zero), also written to ${metricsFile}`,
-  );
+  if (api.metricsUrl === undefined) {
+    console.log(
+      `warning: a stage is named _local, so its routes answer under /_local/; the metrics are in ${metricsFile} ` +
+        'only, the OpenAPI documents from npm run openapi only',
+    );
+  } else {
+    console.log(`metrics: GET ${api.metricsUrl} (POST …/reset counts from zero), also written to ${metricsFile}`);
+    console.log(`OpenAPI documents: ${api.url}${OPENAPI_ROUTE_PREFIX}<stage>.json (Swagger 2.0: <stage>.swagger.json)`);
+  }
   console.log(`listening on ${api.url} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s); Ctrl+C stops`);
 
   let watcher: ProjectWatcher | undefined;

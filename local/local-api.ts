@@ -10,6 +10,7 @@ import { LocalMetrics } from './metrics';
 import type { ApiDefinition, GatewayRequest, GatewayResponse } from './model';
 import type { RequestHandler } from './server';
 import { LocalServer } from './server';
+import { OPENAPI_ROUTE_PREFIX, withOpenApiRoute } from '../openapi/route';
 import { synthesize } from './synth';
 
 /** The local API's own routes: they answer before stage routing, unless a stage has this name. */
@@ -219,9 +220,11 @@ export class LocalApi {
     });
     const { api } = generation.loaded;
     const localRoutes = servesLocalRoutes(api);
+    // GET /_local/openapi/<stage>.json: the OpenAPI export of what is served, beside the metrics
+    const local = withOpenApiRoute({ handle: (request) => Promise.resolve(this.answerLocal(request)) }, api, this.url);
     const handler: RequestHandler = {
       handle: async (request) => {
-        if (localRoutes && request.url.startsWith(LOCAL_ROUTE_PREFIX)) return this.answerLocal(request);
+        if (localRoutes && request.url.startsWith(LOCAL_ROUTE_PREFIX)) return local.handle(request);
         const response = await gateway.handle(request);
         // counted before the answer is written, so that a client reading the metrics next sees its request
         if (response.metrics !== undefined) this.metrics.record(api, response.metrics);
@@ -248,7 +251,8 @@ export class LocalApi {
     };
     const route = routes[target];
     if (route === undefined) {
-      return localAnswer(404, { message: `no such local route; local routes: ${Object.keys(routes).join(', ')}` });
+      const known = [...Object.keys(routes), `${OPENAPI_ROUTE_PREFIX}<stage>.json`];
+      return localAnswer(404, { message: `no such local route; local routes: ${known.join(', ')}` });
     }
     const [method, answer] = route;
     if (request.method !== method) {

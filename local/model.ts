@@ -22,6 +22,13 @@ export interface ApiDefinition {
   readonly models: ReadonlyMap<string, unknown>;
   /** Request validators by id (the resolved `Ref` of the `AWS::ApiGateway::RequestValidator`). */
   readonly validators: ReadonlyMap<string, RequestValidator>;
+  /**
+   * Authorizers by id (the resolved `Ref` of the `AWS::ApiGateway::Authorizer`). The local gateway does not run them;
+   * the OpenAPI export (`openapi/`) describes them.
+   *
+   * @default - none
+   */
+  readonly authorizers?: ReadonlyMap<string, ApiAuthorizer>;
   readonly stages: readonly ApiStage[];
   readonly functions: readonly LambdaFunction[];
   readonly permissions: readonly LambdaPermission[];
@@ -56,6 +63,10 @@ export interface ApiMethod {
   readonly resourceId: string;
   readonly resourcePath: string;
   readonly authorizationType: string;
+  /** `AuthorizerId` resolved: the id of one of {@link ApiDefinition.authorizers}, for `CUSTOM` and `COGNITO_USER_POOLS`. */
+  readonly authorizerId?: string;
+  /** `AuthorizationScopes` (Cognito user pools), when the method names any. */
+  readonly authorizationScopes?: readonly string[];
   readonly apiKeyRequired: boolean;
   /** `method.request.querystring.x` / `.header.x` / `.path.x` → required. */
   readonly requestParameters: Readonly<Record<string, boolean>>;
@@ -114,6 +125,22 @@ export interface RequestValidator {
   readonly name?: string;
   readonly validateRequestBody: boolean;
   readonly validateRequestParameters: boolean;
+}
+
+/** An `AWS::ApiGateway::Authorizer`: a Lambda (`TOKEN`, `REQUEST`) or Cognito user pool authorizer. */
+export interface ApiAuthorizer {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  /** `AuthorizerUri` resolved: the Lambda function invoked, for `TOKEN` and `REQUEST`. */
+  readonly authorizerUri?: string;
+  readonly authorizerCredentials?: string;
+  /** `method.request.header.Authorization`, as written. */
+  readonly identitySource?: string;
+  readonly identityValidationExpression?: string;
+  readonly authorizerResultTtlInSeconds?: number;
+  /** User pool ARNs, for `COGNITO_USER_POOLS`. */
+  readonly providerArns: readonly string[];
 }
 
 /** A deployed stage (`AWS::ApiGateway::Stage`, or a deployment's `StageName`). */

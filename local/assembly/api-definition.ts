@@ -76,6 +76,7 @@ export async function buildApiDefinition(options: BuildApiDefinitionOptions): Pr
       root: restApi.root,
       models: restApi.models,
       validators: restApi.validators,
+      authorizers: restApi.authorizers,
       stages: restApi.stages,
       functions: functions.functions,
       permissions: readPermissions(template, resolver),

@@ -11,6 +11,8 @@ export { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, localEnvironment, readCloudAssembly
 export { displayName } from './functions';
 export { IntrinsicError, IntrinsicResolver, SUPPORTED_INTRINSICS } from './intrinsics';
 export { IGNORED_RESOURCE_TYPES, SERVED_RESOURCE_TYPES } from './unsupported';
+export type { RestApiDefinition } from './rest-api-definition';
+export { loadRestApiDefinition, readRestApiDefinition } from './rest-api-definition';
 
 /** What {@link loadApi} reads, and where it keeps local versions. */
 export interface LoadApiOptions {

@@ -1,5 +1,6 @@
 import { LocalApiError } from '../errors';
 import type {
+  ApiAuthorizer,
   ApiDefinition,
   ApiMethod,
   ApiResource,
@@ -35,7 +36,15 @@ const INTEGRATION_TYPES: readonly IntegrationType[] = ['AWS_PROXY', 'AWS', 'MOCK
 /** The REST API part of an {@link ApiDefinition}: everything but the functions and permissions. */
 export type RestApiParts = Pick<
   ApiDefinition,
-  'restApiLogicalId' | 'restApiId' | 'apiName' | 'binaryMediaTypes' | 'root' | 'models' | 'validators' | 'stages'
+  | 'restApiLogicalId'
+  | 'restApiId'
+  | 'apiName'
+  | 'binaryMediaTypes'
+  | 'root'
+  | 'models'
+  | 'validators'
+  | 'authorizers'
+  | 'stages'
 > & {
   readonly unsupported: readonly Unsupported[];
   readonly warnings: readonly string[];
@@ -118,6 +127,12 @@ export function readRestApi(template: CfnTemplate, resolver: IntrinsicResolver):
       mine('AWS::ApiGateway::RequestValidator').map(([logicalId]) => {
         const validator = readValidator(logicalId, resolver);
         return [validator.id, validator] as const;
+      }),
+    ),
+    authorizers: new Map(
+      mine('AWS::ApiGateway::Authorizer').flatMap(([logicalId]) => {
+        const authorizer = readAuthorizer(logicalId, resolver);
+        return authorizer === undefined ? [] : [[authorizer.id, authorizer] as const];
       }),
     ),
     stages,
@@ -265,11 +280,15 @@ function readMethod(
   }
   const integration = readIntegration(asRecord(rawIntegration, at('Integration')), at('Integration'), refuse);
   const requestValidatorId = property('RequestValidatorId');
+  const authorizerId = property('AuthorizerId');
+  const authorizationScopes = asStringList(property('AuthorizationScopes'), at('AuthorizationScopes'));
   return {
     httpMethod,
     resourceId: resource.id,
     resourcePath: resource.path,
     authorizationType,
+    ...(authorizerId === undefined ? {} : { authorizerId: asString(authorizerId, at('AuthorizerId')) }),
+    ...(authorizationScopes.length === 0 ? {} : { authorizationScopes }),
     apiKeyRequired,
     requestParameters: asBooleanMap(property('RequestParameters'), at('RequestParameters')),
     requestModels: asStringMap(property('RequestModels'), at('RequestModels')),
@@ -378,6 +397,44 @@ function readValidator(logicalId: string, resolver: IntrinsicResolver): RequestV
       at('ValidateRequestParameters'),
       false,
     ),
+  };
+}
+
+/**
+ * The authorizer as the OpenAPI export describes it; `undefined` for one it cannot read (no `Type`, a property of
+ * the wrong type). The local gateway does not run authorizers, so one it cannot read must not stop it serving.
+ */
+function readAuthorizer(logicalId: string, resolver: IntrinsicResolver): ApiAuthorizer | undefined {
+  try {
+    return readAuthorizerProperties(logicalId, resolver);
+  } catch (error) {
+    if (error instanceof LocalApiError) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function readAuthorizerProperties(logicalId: string, resolver: IntrinsicResolver): ApiAuthorizer {
+  const at = (property: string) => `${logicalId}.Properties.${property}`;
+  const optional = (key: keyof ApiAuthorizer, property: string) => {
+    const value = resolver.stringProperty(logicalId, property);
+    return value === undefined ? {} : { [key]: value };
+  };
+  const ttl = asNumber(
+    resolver.property(logicalId, 'AuthorizerResultTtlInSeconds'),
+    at('AuthorizerResultTtlInSeconds'),
+  );
+  return {
+    id: asString(resolver.ref(logicalId, `${logicalId}.Ref`), `${logicalId}.Ref`),
+    name: resolver.stringProperty(logicalId, 'Name') ?? logicalId,
+    type: asString(resolver.property(logicalId, 'Type'), at('Type')),
+    ...optional('authorizerUri', 'AuthorizerUri'),
+    ...optional('authorizerCredentials', 'AuthorizerCredentials'),
+    ...optional('identitySource', 'IdentitySource'),
+    ...optional('identityValidationExpression', 'IdentityValidationExpression'),
+    ...(ttl === undefined ? {} : { authorizerResultTtlInSeconds: ttl }),
+    providerArns: asStringList(resolver.property(logicalId, 'ProviderARNs'), at('ProviderARNs')),
   };
 }
 

@@ -169,6 +169,7 @@ describe('pull-request workflow', () => {
       'npx cdk synth --quiet',
       '.ci/synth-ref HEAD^1 "$RUNNER_TEMP/base.out"',
       '.ci/diff-against-base "$RUNNER_TEMP/base.out" cdk.out | tee -a "$GITHUB_STEP_SUMMARY"',
+      '.ci/openapi-diff "$RUNNER_TEMP/base.out" cdk.out | tee -a "$GITHUB_STEP_SUMMARY"',
     ]);
     // HEAD^1 is the base the merge commit was made on: it needs the merge commit's parents
     expect(uses(pr.jobs['infrastructure-diff']!, 'actions/checkout')!.with).toEqual({ 'fetch-depth': 2 });
