@@ -19,7 +19,7 @@ function guard(...templates: unknown[]) {
     fs.writeFileSync(file, JSON.stringify(t));
     return file;
   });
-  const result = spawnSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['.ci/guard.ts', ...files], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '.ci/guard.ts', ...files], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
   });

@@ -9,11 +9,12 @@ import {
   temporaryDirectory,
 } from '../local/support/assembly-builder';
 import { PROJECT_DIR } from '../local/support/project-assembly';
+import { nodeTsxArgs } from '../support/node-tsx';
 
-const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
 const CLI = path.join(PROJECT_DIR, 'openapi', 'cli.ts');
 
-const run = (args: readonly string[], cwd: string) => spawnSync(TSX, [CLI, ...args], { cwd, encoding: 'utf8' });
+const run = (args: readonly string[], cwd: string) =>
+  spawnSync(process.execPath, nodeTsxArgs(CLI, ...args), { cwd, encoding: 'utf8' });
 
 describe('parseOpenApiOptions', () => {
   test('defaults to every stage, OpenAPI 3.0, into cdk.out/openapi, synthesizing first', () => {

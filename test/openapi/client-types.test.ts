@@ -3,13 +3,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { removeDirectory, temporaryDirectory } from '../local/support/assembly-builder';
 import { PROJECT_DIR, projectAssembly } from '../local/support/project-assembly';
+import { nodeTsxArgs } from '../support/node-tsx';
 
-const TSX = path.join(PROJECT_DIR, 'node_modules', '.bin', 'tsx');
 const GENERATE = path.join(PROJECT_DIR, 'openapi', 'generate-client.ts');
 
 // openapi-typescript's dependencies are ES modules, which Jest's CommonJS runtime cannot load: run it under tsx
 const check = (assemblyDir: string) =>
-  spawnSync(TSX, [GENERATE, '--assembly', assemblyDir, '--check'], { cwd: PROJECT_DIR, encoding: 'utf8' });
+  spawnSync(process.execPath, nodeTsxArgs(GENERATE, '--assembly', assemblyDir, '--check'), {
+    cwd: PROJECT_DIR,
+    encoding: 'utf8',
+  });
 
 describe('npm run openapi:client -- --check', () => {
   test('passes: client/api-types.ts is what openapi-typescript generates from the export of the current app', async () => {

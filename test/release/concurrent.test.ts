@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { applyEdits, modify } from 'jsonc-parser';
 import { PROJECT_ROOT } from '../support/template';
 import { releaseAt, removeTempProjects, startCdkJson, tempProject, textAt } from './fixture';
+import { nodeTsxArgs } from '../support/node-tsx';
 
-const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = path.join(PROJECT_ROOT, 'release', 'cli.ts');
 const ENVIRONMENTS = ['default', 'east'];
 
@@ -18,7 +18,7 @@ interface Run {
 /** Runs `npx tsx release/cli.ts <args>` as its own process, as a user's shell would. */
 function release(args: readonly string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI, ...args], {
+    const child = spawn(process.execPath, nodeTsxArgs(CLI, ...args), {
       cwd: PROJECT_ROOT,
       env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -4,13 +4,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
+import { TSX_LOADER } from '../../support/node-tsx';
 
 /** The repository root, where `local/cli.ts` and `node_modules` live. */
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 const CLI = path.join(REPO_ROOT, 'local', 'cli.ts');
-/** tsx's loader by path: `--import tsx` would resolve it from the working directory, which may be a scratch project. */
-export const TSX_LOADER = pathToFileURL(require.resolve('tsx', { paths: [REPO_ROOT] })).href;
 
 /** How a CLI run ended. */
 export interface CliResult {
