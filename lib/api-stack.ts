@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { AliasedFunction } from './aliased-function';
 import { pascalCase } from './naming';
 import { ApiGatewayAccount } from './api-gateway-account';
+import type { RouteAccess, RouteKey } from './access-config';
 import type { AppConfig, FunctionName, StageConfig, VersionSelector } from './config';
 import { FUNCTION_NAMES, MINIMUM_PRODUCTION_RETENTION_DAYS } from './config';
 import { addHealthCheck } from './health-check';
@@ -80,7 +81,7 @@ export class ApiStack extends Stack {
       loggingDependency: account?.resource,
     });
 
-    this.addRoutes();
+    this.addRoutes(config);
     this.acknowledgePublicApi(config);
     this.acknowledgeControlTowerExceptions(config);
     this.monitoring = new ReleaseMonitoring(this, 'Monitoring', {
@@ -126,26 +127,43 @@ export class ApiStack extends Stack {
     );
   }
 
-  private addRoutes(): void {
+  private addRoutes(config: AppConfig): void {
     const { api } = this;
+    const access = (route: RouteKey) => this.methodAccess(config.access.routes[route]);
     const root = api.api.root.addResource('api');
 
     const hello = root.addResource('hello');
-    api.addLambdaProxyMethod(hello, 'GET', this.functions.hello);
+    api.addLambdaProxyMethod(hello, 'GET', this.functions.hello, access('GET /api/hello'));
     api.addLambdaProxyMethod(hello, 'POST', this.functions.hello, {
+      ...access('POST /api/hello'),
       // a body whose content type matches no model skips validation; $default matches every content type
       requestModels: { $default: this.helloRequestModel() },
       requestValidator: api.requestValidator,
     });
 
     const faq = root.addResource('faq');
-    api.addLambdaProxyMethod(faq, 'GET', this.functions.faq);
+    api.addLambdaProxyMethod(faq, 'GET', this.functions.faq, access('GET /api/faq'));
     api.addLambdaProxyMethod(faq.addResource('{id}'), 'GET', this.functions.faq, {
+      ...access('GET /api/faq/{id}'),
       requestParameters: { 'method.request.path.id': true },
       requestValidator: api.requestValidator,
     });
 
-    addHealthCheck(root.addResource('health'));
+    addHealthCheck(root.addResource('health'), access('GET /api/health'));
+  }
+
+  /** The method options that make API Gateway require what the route's access config says. */
+  private methodAccess(access: RouteAccess): apigw.MethodOptions {
+    // a public route renders as before: no ApiKeyRequired, AuthorizationType NONE (CDK's default)
+    const apiKey = access.apiKey ? { apiKeyRequired: true } : {};
+    switch (access.authorization) {
+      case 'none':
+        return apiKey;
+      case 'iam':
+        return { ...apiKey, authorizationType: apigw.AuthorizationType.IAM };
+      case 'authorizer':
+        throw new Error('api.access: the Lambda authorizer is not part of the stack yet');
+    }
   }
 
   private helloRequestModel(): apigw.Model {

@@ -5,7 +5,10 @@
  * hands it to {@link parseConfig} once, and passes the result down as props. Nothing else reads context.
  */
 
+import type { AccessConfig } from './access-config';
+import { parseAccess } from './access-config';
 import { asObject, ConfigError, fromJsonString, show } from './config-errors';
+import { allowKeys, bool, exactKeys, mapKeys, nonNegative, num, oneOf, optionalMatch, str } from './config-values';
 
 export { ConfigError } from './config-errors';
 
@@ -210,6 +213,8 @@ export interface AppConfig {
   readonly manageAccountCloudWatchRole: boolean;
   /** The stages, in {@link STAGE_NAMES} order. */
   readonly stages: readonly StageConfig[];
+  /** Who may call each route (`api.access`); every route is public where the config is silent. */
+  readonly access: AccessConfig;
   /** Alarm thresholds per stage and the alarm email; {@link DEFAULT_STAGE_MONITORING} where the config is silent. */
   readonly monitoring: MonitoringConfig;
   /** The release gate's rules (`api.gate`), the same in every environment; not part of the stack. */
@@ -243,7 +248,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  */
 export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVIRONMENT): AppConfig {
   const root = asObject(fromJsonString(raw, CONFIG_CONTEXT_KEY), CONFIG_CONTEXT_KEY);
-  allowKeys(root, CONFIG_CONTEXT_KEY, ['apiName', 'stages', 'monitoring', 'gate', 'environments']);
+  allowKeys(root, CONFIG_CONTEXT_KEY, ['apiName', 'stages', 'access', 'monitoring', 'gate', 'environments']);
 
   const apiName = apiNameAt(root, `${CONFIG_CONTEXT_KEY}.apiName`);
 
@@ -252,6 +257,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
   const settings = mapKeys(STAGE_NAMES, (stage) =>
     parseStageSettings(stagesRaw[stage], `${stagesKey}.${stage}`, stage),
   );
+  const access = parseAccess(root.access, `${CONFIG_CONTEXT_KEY}.access`);
   const monitoring = parseMonitoring(root.monitoring, `${CONFIG_CONTEXT_KEY}.monitoring`);
 
   const gate = parseGateRules(root.gate, `${CONFIG_CONTEXT_KEY}.gate`);
@@ -277,6 +283,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     region: selected.region,
     manageAccountCloudWatchRole: selected.manageAccountCloudWatchRole,
     stages: STAGE_NAMES.map((name) => ({ name, ...settings[name], ...selected.releases[name] })),
+    access,
     monitoring,
     gate,
   };
@@ -517,70 +524,6 @@ function parseVersion(raw: unknown, key: string): VersionSelector {
   throw new ConfigError(`${key} must be "latest" or a positive integer version, got ${show(raw)}`);
 }
 
-function allowKeys(o: Record<string, unknown>, key: string, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) {
-      throw new ConfigError(`${key}.${k} is not a known setting; known settings: ${allowed.join(', ')}`);
-    }
-  }
-}
-
-function exactKeys<K extends string>(
-  o: Record<string, unknown>,
-  key: string,
-  names: readonly K[],
-  what: string,
-): Record<K, unknown> {
-  for (const k of Object.keys(o)) {
-    if (!(names as readonly string[]).includes(k)) {
-      throw new ConfigError(`${key}.${k} is not a known ${what}; known ${what}s: ${names.join(', ')}`);
-    }
-  }
-  for (const name of names) {
-    if (o[name] === undefined) throw new ConfigError(`${key}.${name} is missing`);
-  }
-  return o;
-}
-
-function mapKeys<K extends string, V>(names: readonly K[], f: (name: K) => V): Record<K, V> {
-  return Object.fromEntries(names.map((name) => [name, f(name)])) as Record<K, V>;
-}
-
-function str(raw: unknown, key: string): string {
-  if (raw === undefined) throw new ConfigError(`${key} is missing`);
-  if (typeof raw !== 'string') throw new ConfigError(`${key} must be a string, got ${show(raw)}`);
-  return raw;
-}
-
-function num(raw: unknown, key: string): number {
-  if (raw === undefined) throw new ConfigError(`${key} is missing`);
-  if (typeof raw !== 'number' || !Number.isFinite(raw))
-    throw new ConfigError(`${key} must be a number, got ${show(raw)}`);
-  return raw;
-}
-
-function bool(raw: unknown, key: string): boolean {
-  if (raw === undefined) throw new ConfigError(`${key} is missing`);
-  if (typeof raw !== 'boolean') throw new ConfigError(`${key} must be true or false, got ${show(raw)}`);
-  return raw;
-}
-
-function nonNegative(raw: unknown, key: string, integer: boolean): number {
-  const n = num(raw, key);
-  if (n < 0 || (integer && !Number.isInteger(n))) {
-    throw new ConfigError(`${key} must be a non-negative ${integer ? 'integer' : 'number'}, got ${n}`);
-  }
-  return n;
-}
-
-function oneOf<T extends string | number>(raw: unknown, key: string, allowed: readonly T[]): T {
-  if (raw === undefined) throw new ConfigError(`${key} is missing`);
-  if (!allowed.includes(raw as T)) {
-    throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got ${show(raw)}`);
-  }
-  return raw as T;
-}
-
 function stageVariableValue(raw: unknown, key: string): string {
   const value = str(raw, key);
   if (!STAGE_VARIABLE_VALUE.test(value)) {
@@ -597,12 +540,5 @@ function apiNameAt(o: Record<string, unknown>, key: string): string {
   if (value.trim() === '' || value.length > 1024) {
     throw new ConfigError(`${key} must be a non-blank name of at most 1024 characters, got ${JSON.stringify(value)}`);
   }
-  return value;
-}
-
-function optionalMatch(raw: unknown, key: string, pattern: RegExp, what: string): string | undefined {
-  if (raw === undefined) return undefined;
-  const value = str(raw, key);
-  if (!pattern.test(value)) throw new ConfigError(`${key} must be ${what}, got ${JSON.stringify(value)}`);
   return value;
 }

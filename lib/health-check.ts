@@ -3,8 +3,10 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 /**
  * Adds `GET` on the resource as a MOCK integration: API Gateway answers it by itself, without a function, with the
  * stage, the request id and the `environment` stage variable, so it shows which stage and deployment are live.
+ *
+ * @param access who may call it (API key, authorization); public by default
  */
-export function addHealthCheck(resource: apigw.IResource): apigw.Method {
+export function addHealthCheck(resource: apigw.IResource, access?: apigw.MethodOptions): apigw.Method {
   const integration = new apigw.MockIntegration({
     // a MOCK integration's status is whatever its request template renders
     requestTemplates: { 'application/json': '{"statusCode": 200}' },
@@ -25,6 +27,7 @@ export function addHealthCheck(resource: apigw.IResource): apigw.Method {
     ],
   });
   return resource.addMethod('GET', integration, {
+    ...access,
     methodResponses: [
       {
         statusCode: '200',

@@ -522,3 +522,26 @@ describe('outputs', () => {
     expect(() => stack.functions.faq.alias('prod')).toThrow('has no alias "prod"; it has beta, v1, candidate');
   });
 });
+
+describe('route access', () => {
+  const methodsOf = (t: Template) => Object.values(t.findResources('AWS::ApiGateway::Method')) as Resource[];
+
+  test('every route of the shipped config without an access entry is public: no API key, no authorization', () => {
+    const config = shippedConfig();
+    const publicMethods = methodsOf(template).filter((m) => m.Properties.ApiKeyRequired !== true);
+    expect(publicMethods.length).toBeGreaterThan(0);
+    for (const m of publicMethods) expect(m.Properties.AuthorizationType).toBe('NONE');
+    expect(Object.values(config.access.routes).filter((r) => !r.apiKey).length).toBe(publicMethods.length);
+  });
+
+  test('a route that requires an API key and IAM renders ApiKeyRequired and AuthorizationType AWS_IAM', () => {
+    const config = shippedConfig();
+    const routes = { ...config.access.routes, 'GET /api/faq': { authorization: 'iam' as const, apiKey: true } };
+    const { template: guarded } = synthApiStack({ ...config, access: { routes } });
+    const faq = methodsOf(guarded).filter((m) => m.Properties.ApiKeyRequired === true);
+    expect(faq).toHaveLength(Object.values(routes).filter((r) => r.apiKey).length);
+    const iam = methodsOf(guarded).filter((m) => m.Properties.AuthorizationType === 'AWS_IAM');
+    expect(iam).toHaveLength(1);
+    expect(iam[0]!.Properties.HttpMethod).toBe('GET');
+  });
+});

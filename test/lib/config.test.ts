@@ -290,7 +290,7 @@ describe('parseConfig', () => {
 
   test('fails on the retired top-level logRetentionDays, naming the settings it knows', () => {
     expect(parseWith('logRetentionDays', 30)).toThrow(
-      'api.logRetentionDays is not a known setting; known settings: apiName, stages, monitoring, gate, environments',
+      'api.logRetentionDays is not a known setting; known settings: apiName, stages, access, monitoring, gate, environments',
     );
   });
 
