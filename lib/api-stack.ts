@@ -18,6 +18,7 @@ import type { MonitoredAlias, MonitoredChannel } from './release-monitoring';
 import { ReleaseMonitoring } from './release-monitoring';
 import type { ApiStageProps } from './staged-rest-api';
 import { StagedRestApi } from './staged-rest-api';
+import { ApiUsagePlans } from './usage-plans';
 
 /** Properties of the {@link ApiStack}. */
 export interface ApiStackProps extends StackProps {
@@ -47,6 +48,8 @@ export class ApiStack extends Stack {
   public readonly functions: Readonly<Record<FunctionName, AliasedFunction>>;
   /** The REST API and its stages. */
   public readonly api: StagedRestApi;
+  /** The API keys and usage plans, when the environment configures any. */
+  public readonly usagePlans?: ApiUsagePlans;
   /** The per-channel and per-alias alarms, their topic and the release dashboard. */
   public readonly monitoring: ReleaseMonitoring;
 
@@ -81,7 +84,17 @@ export class ApiStack extends Stack {
       loggingDependency: account?.resource,
     });
 
-    this.addRoutes(config);
+    const routes = this.addRoutes(config);
+    if (config.apiKeys.length > 0 || config.usagePlans.length > 0) {
+      this.usagePlans = new ApiUsagePlans(this, 'UsagePlans', {
+        api: this.api.api,
+        namePrefix: `${config.apiName}-${config.environmentName}`,
+        apiKeys: config.apiKeys,
+        usagePlans: config.usagePlans,
+        stage: (name) => this.api.stage(name),
+        method: (route) => routes.get(route)!,
+      });
+    }
     this.acknowledgePublicApi(config);
     this.acknowledgeControlTowerExceptions(config);
     this.monitoring = new ReleaseMonitoring(this, 'Monitoring', {
@@ -127,29 +140,38 @@ export class ApiStack extends Stack {
     );
   }
 
-  private addRoutes(config: AppConfig): void {
+  private addRoutes(config: AppConfig): Map<RouteKey, apigw.Method> {
     const { api } = this;
+    const methods = new Map<RouteKey, apigw.Method>();
     const access = (route: RouteKey) => this.methodAccess(config.access.routes[route]);
+    const add = (route: RouteKey, method: apigw.Method) => methods.set(route, method);
     const root = api.api.root.addResource('api');
 
     const hello = root.addResource('hello');
-    api.addLambdaProxyMethod(hello, 'GET', this.functions.hello, access('GET /api/hello'));
-    api.addLambdaProxyMethod(hello, 'POST', this.functions.hello, {
-      ...access('POST /api/hello'),
-      // a body whose content type matches no model skips validation; $default matches every content type
-      requestModels: { $default: this.helloRequestModel() },
-      requestValidator: api.requestValidator,
-    });
+    add('GET /api/hello', api.addLambdaProxyMethod(hello, 'GET', this.functions.hello, access('GET /api/hello')));
+    add(
+      'POST /api/hello',
+      api.addLambdaProxyMethod(hello, 'POST', this.functions.hello, {
+        ...access('POST /api/hello'),
+        // a body whose content type matches no model skips validation; $default matches every content type
+        requestModels: { $default: this.helloRequestModel() },
+        requestValidator: api.requestValidator,
+      }),
+    );
 
     const faq = root.addResource('faq');
-    api.addLambdaProxyMethod(faq, 'GET', this.functions.faq, access('GET /api/faq'));
-    api.addLambdaProxyMethod(faq.addResource('{id}'), 'GET', this.functions.faq, {
-      ...access('GET /api/faq/{id}'),
-      requestParameters: { 'method.request.path.id': true },
-      requestValidator: api.requestValidator,
-    });
+    add('GET /api/faq', api.addLambdaProxyMethod(faq, 'GET', this.functions.faq, access('GET /api/faq')));
+    add(
+      'GET /api/faq/{id}',
+      api.addLambdaProxyMethod(faq.addResource('{id}'), 'GET', this.functions.faq, {
+        ...access('GET /api/faq/{id}'),
+        requestParameters: { 'method.request.path.id': true },
+        requestValidator: api.requestValidator,
+      }),
+    );
 
-    addHealthCheck(root.addResource('health'), access('GET /api/health'));
+    add('GET /api/health', addHealthCheck(root.addResource('health'), access('GET /api/health')));
+    return methods;
   }
 
   /** The method options that make API Gateway require what the route's access config says. */
@@ -254,6 +276,12 @@ export class ApiStack extends Stack {
       new CfnOutput(this, `${id}Url`, {
         value: this.api.stage(stage.name).urlForPath('/api'),
         description: `Base URL of the ${stage.name} stage`,
+      });
+    }
+    for (const [keyId, apiKey] of this.usagePlans?.apiKeys ?? []) {
+      new CfnOutput(this, `ApiKey${pascalCase(keyId)}Id`, {
+        value: apiKey.keyId,
+        description: `Id of the ${keyId} API key; its value: aws apigateway get-api-key --include-value --api-key <id>`,
       });
     }
     for (const name of FUNCTION_NAMES) {
