@@ -13,9 +13,9 @@ export interface ApiUsagePlansProps {
   readonly apiKeys: readonly ApiKeyConfig[];
   readonly usagePlans: readonly UsagePlanConfig[];
   /** The stage with this name. */
-  stage(name: string): apigw.Stage;
+  readonly stage: (name: string) => apigw.Stage;
   /** The method of this route. */
-  method(route: RouteKey): apigw.Method;
+  readonly method: (route: RouteKey) => apigw.Method;
 }
 
 /**

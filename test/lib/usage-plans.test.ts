@@ -90,7 +90,7 @@ describe('API keys and usage plans (shipped config)', () => {
 });
 
 describe('usage plan config errors', () => {
-  const refuse = (change: (raw: any) => void, message: string) => {
+  const expectRefused = (change: (raw: any) => void, message: string) => {
     const raw = rawConfig();
     change(raw);
     expect(() => parseConfig(raw)).toThrow(ConfigError);
@@ -149,7 +149,7 @@ describe('usage plan config errors', () => {
       (raw) => (env(raw).usagePlans.partners.stages = {}),
       'usagePlans.partners.stages must name at least one stage',
     ],
-  ])('refuses %s with one clear line', (_what, change, message) => refuse(change, message));
+  ])('refuses %s with one clear line', (_what, change, message) => expectRefused(change, message));
 
   test('a disabled key stays in the config and renders Enabled: false', () => {
     const raw = rawConfig();
