@@ -7,6 +7,8 @@
 
 import type { AccessConfig } from './access-config';
 import { parseAccess } from './access-config';
+import type { WafConfig } from './edge-config';
+import { parseWaf } from './edge-config';
 import { asObject, ConfigError, fromJsonString, show } from './config-errors';
 import { allowKeys, bool, exactKeys, mapKeys, nonNegative, num, oneOf, optionalMatch, str } from './config-values';
 
@@ -219,6 +221,8 @@ export interface AppConfig {
   readonly monitoring: MonitoringConfig;
   /** The release gate's rules (`api.gate`), the same in every environment; not part of the stack. */
   readonly gate: GateRules;
+  /** The environment's web ACL (`api.environments.<env>.waf`), associated with every stage; none when absent. */
+  readonly waf?: WafConfig;
 }
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -286,6 +290,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     access,
     monitoring,
     gate,
+    ...(selected.waf && { waf: selected.waf }),
   };
 }
 
@@ -440,6 +445,7 @@ interface ParsedEnvironment {
   readonly region?: string;
   readonly manageAccountCloudWatchRole: boolean;
   readonly releases: Readonly<Record<StageName, StageRelease>>;
+  readonly waf?: WafConfig;
 }
 
 function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnvironment {
@@ -447,7 +453,7 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
     throw new ConfigError(`${key} must be named with letters, digits and '-', got ${JSON.stringify(name)}`);
   }
   const o = asObject(raw, key);
-  allowKeys(o, key, ['account', 'region', 'manageAccountCloudWatchRole', 'releases']);
+  allowKeys(o, key, ['account', 'region', 'manageAccountCloudWatchRole', 'releases', 'waf']);
   const account = optionalMatch(o.account, `${key}.account`, ACCOUNT_ID, 'a 12-digit account id');
   const region = optionalMatch(o.region, `${key}.region`, REGION, 'a region name such as eu-west-1');
 
@@ -456,7 +462,8 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
   const releases = mapKeys(STAGE_NAMES, (stage) => parseRelease(releasesRaw[stage], `${releasesKey}.${stage}`, stage));
 
   const manageAccountCloudWatchRole = bool(o.manageAccountCloudWatchRole, `${key}.manageAccountCloudWatchRole`);
-  return { name, account, region, manageAccountCloudWatchRole, releases };
+  const waf = parseWaf(o.waf, `${key}.waf`);
+  return { name, account, region, manageAccountCloudWatchRole, releases, ...(waf && { waf }) };
 }
 
 function parseRelease(raw: unknown, key: string, stage: StageName): StageRelease {
