@@ -19,6 +19,7 @@ import { ReleaseMonitoring } from './release-monitoring';
 import type { ApiStageProps } from './staged-rest-api';
 import { StagedRestApi } from './staged-rest-api';
 import { ApiUsagePlans } from './usage-plans';
+import { StageWebAcl } from './web-acl';
 
 /** Properties of the {@link ApiStack}. */
 export interface ApiStackProps extends StackProps {
@@ -95,6 +96,7 @@ export class ApiStack extends Stack {
         method: (route) => routes.get(route)!,
       });
     }
+    this.addWebAcl(config);
     this.acknowledgePublicApi(config);
     this.acknowledgeControlTowerExceptions(config);
     this.monitoring = new ReleaseMonitoring(this, 'Monitoring', {
@@ -202,6 +204,17 @@ export class ApiStack extends Stack {
     });
   }
 
+  /** The environment's web ACL on every stage, when its config has one (`api.environments.<env>.waf`). */
+  private addWebAcl(config: AppConfig): void {
+    if (!config.waf) return;
+    new StageWebAcl(this, 'WebAcl', {
+      config: config.waf,
+      stages: Object.fromEntries(config.stages.map((s) => [s.name, this.api.stage(s.name)])),
+      // WAF metric names allow letters, digits and - _ # : . / only
+      name: `${config.apiName}-${config.environmentName}`.replace(/[^\w#:./-]/g, '-'),
+    });
+  }
+
   private acknowledgePublicApi(config: AppConfig): void {
     const restApi = Validations.of(this.api.api);
     const reason =
@@ -210,7 +223,8 @@ export class ApiStack extends Stack {
       'serving anything private.';
     restApi.acknowledge({ id: 'AwsSolutions-APIG4', reason });
     restApi.acknowledge({ id: 'AwsSolutions-COG4', reason });
-    for (const stage of config.stages) {
+    // with a web ACL on every stage, APIG3 passes by itself
+    for (const stage of config.waf ? [] : config.stages) {
       Validations.of(this.api.stage(stage.name)).acknowledge({
         id: 'AwsSolutions-APIG3',
         reason:

@@ -9,6 +9,8 @@ import type { AccessConfig } from './access-config';
 import { anyRouteRequires, parseAccess } from './access-config';
 import type { ApiKeyConfig, UsagePlanConfig, UsagePlansConfig } from './usage-plan-config';
 import { parseUsagePlans } from './usage-plan-config';
+import type { WafConfig } from './edge-config';
+import { parseWaf } from './edge-config';
 import { asObject, ConfigError, fromJsonString, show } from './config-errors';
 import { allowKeys, bool, exactKeys, mapKeys, nonNegative, num, oneOf, optionalMatch, str } from './config-values';
 
@@ -225,6 +227,8 @@ export interface AppConfig {
   readonly monitoring: MonitoringConfig;
   /** The release gate's rules (`api.gate`), the same in every environment; not part of the stack. */
   readonly gate: GateRules;
+  /** The environment's web ACL (`api.environments.<env>.waf`), associated with every stage; none when absent. */
+  readonly waf?: WafConfig;
 }
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -297,6 +301,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     usagePlans: selected.usage.usagePlans,
     monitoring,
     gate,
+    ...(selected.waf && { waf: selected.waf }),
   };
 }
 
@@ -469,6 +474,7 @@ interface ParsedEnvironment {
   readonly manageAccountCloudWatchRole: boolean;
   readonly releases: Readonly<Record<StageName, StageRelease>>;
   readonly usage: UsagePlansConfig;
+  readonly waf?: WafConfig;
 }
 
 function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnvironment {
@@ -476,7 +482,7 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
     throw new ConfigError(`${key} must be named with letters, digits and '-', got ${JSON.stringify(name)}`);
   }
   const o = asObject(raw, key);
-  allowKeys(o, key, ['account', 'region', 'manageAccountCloudWatchRole', 'releases', 'apiKeys', 'usagePlans']);
+  allowKeys(o, key, ['account', 'region', 'manageAccountCloudWatchRole', 'releases', 'apiKeys', 'usagePlans', 'waf']);
   const account = optionalMatch(o.account, `${key}.account`, ACCOUNT_ID, 'a 12-digit account id');
   const region = optionalMatch(o.region, `${key}.region`, REGION, 'a region name such as eu-west-1');
 
@@ -486,7 +492,8 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
 
   const manageAccountCloudWatchRole = bool(o.manageAccountCloudWatchRole, `${key}.manageAccountCloudWatchRole`);
   const usage = parseUsagePlans(o, key, STAGE_NAMES);
-  return { name, account, region, manageAccountCloudWatchRole, releases, usage };
+  const waf = parseWaf(o.waf, `${key}.waf`);
+  return { name, account, region, manageAccountCloudWatchRole, releases, usage, ...(waf && { waf }) };
 }
 
 function parseRelease(raw: unknown, key: string, stage: StageName): StageRelease {

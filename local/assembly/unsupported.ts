@@ -55,6 +55,9 @@ const REASONS: Readonly<Record<string, string>> = {
   'AWS::ApiGateway::BasePathMappingV2': 'base path mappings of custom domains are not served',
   'AWS::ApiGateway::VpcLink': 'VPC links are not emulated',
   'AWS::ApiGateway::ClientCertificate': 'client certificates for backend calls are not emulated',
+  'AWS::WAFv2::WebACL':
+    'the WAF web ACL is not applied: no managed rule or rate-based rule blocks a local request (stage throttling is)',
+  'AWS::WAFv2::WebACLAssociation': 'the WAF web ACL is not applied to the local stages',
   'AWS::Lambda::LayerVersion': 'layers are not mounted locally',
   'AWS::Lambda::Url': 'function URLs are not served locally',
   'AWS::Lambda::EventSourceMapping': 'event source mappings do not trigger functions locally',
