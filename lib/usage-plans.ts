@@ -56,11 +56,10 @@ export class ApiUsagePlans extends Construct {
           description: plan.description,
           throttle: settings.throttle,
           quota: settings.quota && { limit: settings.quota.limit, period: apigw.Period[settings.quota.period] },
+          // the plan's Stage is a Ref to the stage resource, so CloudFormation creates the stage first (the failure
+          // of aws/aws-cdk#6169, a plan naming a stage that does not exist yet); an explicit DependsOn is redundant
           apiStages: [{ api: props.api, stage, throttle: methodThrottles(settings, props.method) }],
         });
-        // a plan names its stage by name only: without this, CloudFormation may create it before the stage exists
-        // (aws/aws-cdk#6169)
-        usagePlan.node.addDependency(stage);
         for (const keyId of plan.apiKeys) usagePlan.addApiKey(apiKeys.get(keyId)!);
         plans.set(`${plan.id}/${stageName}`, usagePlan);
       }

@@ -37,9 +37,8 @@ describe('API keys and usage plans (shipped config)', () => {
       expect(plan.Properties.Throttle).toEqual(throttle);
       expect(plan.Properties.Quota).toEqual(quota);
       expect(plan.Properties.ApiStages).toHaveLength(1);
+      // aws/aws-cdk#6169: a Ref, not the stage's name, so that CloudFormation creates the stage before the plan
       expect(plan.Properties.ApiStages[0].Stage).toEqual({ Ref: stageId(template, stage) });
-      // aws/aws-cdk#6169: the plan names the stage, and must wait for it
-      expect(plan.DependsOn).toContain(stageId(template, stage));
     }
   });
 
