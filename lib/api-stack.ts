@@ -229,7 +229,7 @@ export class ApiStack extends Stack {
         id: 'AwsSolutions-APIG3',
         reason:
           'No WAF web ACL: a public read-mostly API with stage throttling; a web ACL (a monthly cost per ACL and ' +
-          'rule) is a per-account decision, associated with the stage ARN outside this stack.',
+          'rule) is a per-environment cost decision: api.environments.<env>.waf adds one to every stage.',
       });
     }
   }

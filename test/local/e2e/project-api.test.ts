@@ -95,6 +95,26 @@ describe('local API over the project assembly', () => {
       expect(local.functionLog.slice(printedBefore)).toEqual([]);
     });
 
+    test("answers 429 Too Many Requests past the usage plan's throttle of the route, below the stage's", async () => {
+      // WHEN: v1's partners plan throttles POST /api/hello at 20 per second, burst 10; the v1 stage allows 500/250
+      const key = local.apiKeyOf('v1');
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          local.fetch('/v1/api/hello', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'x-api-key': key },
+            body: '{"key":"k1"}',
+          }),
+        ),
+      );
+
+      // THEN: at most the burst and what refilled meanwhile got through
+      const throttled = answers.filter((a) => a.status === 429);
+      expect(throttled.length).toBeGreaterThan(0);
+      expect(throttled[0]!.json()).toEqual({ message: 'Too Many Requests' });
+      expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(10);
+    });
+
     test.each([
       ['a body without key', 'application/json', '{"nokey":1}'],
       ['a key that is not a string', 'application/json', '{"key":1}'],
