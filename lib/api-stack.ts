@@ -10,6 +10,7 @@ import { ApiGatewayAccount } from './api-gateway-account';
 import type { RouteAccess, RouteKey } from './access-config';
 import type { AppConfig, FunctionName, StageConfig, VersionSelector } from './config';
 import { FUNCTION_NAMES, MINIMUM_PRODUCTION_RETENTION_DAYS } from './config';
+import { ApiCustomDomain } from './custom-domain';
 import { ApiGatewayResponses } from './gateway-responses';
 import { addHealthCheck } from './health-check';
 import { LogEncryptionKey } from './log-encryption-key';
@@ -56,6 +57,8 @@ export class ApiStack extends Stack {
   public readonly usagePlans?: ApiUsagePlans;
   /** The per-channel and per-alias alarms, their topic and the release dashboard. */
   public readonly monitoring: ReleaseMonitoring;
+  /** The custom domain in front of the stages, when the environment configures one. */
+  public readonly customDomain?: ApiCustomDomain;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -104,6 +107,13 @@ export class ApiStack extends Stack {
       });
     }
     this.addWebAcl(config);
+    if (config.domain) {
+      this.customDomain = new ApiCustomDomain(this, 'CustomDomain', {
+        config: config.domain,
+        api: this.api.api,
+        stages: this.stagesByName(config),
+      });
+    }
     this.acknowledgePublicApi(config);
     this.acknowledgeControlTowerExceptions(config);
     this.monitoring = new ReleaseMonitoring(this, 'Monitoring', {
@@ -216,10 +226,14 @@ export class ApiStack extends Stack {
     if (!config.waf) return;
     new StageWebAcl(this, 'WebAcl', {
       config: config.waf,
-      stages: Object.fromEntries(config.stages.map((s) => [s.name, this.api.stage(s.name)])),
+      stages: this.stagesByName(config),
       // WAF metric names allow letters, digits and - _ # : . / only
       name: `${config.apiName}-${config.environmentName}`.replace(/[^\w#:./-]/g, '-'),
     });
+  }
+
+  private stagesByName(config: AppConfig): Record<string, apigw.Stage> {
+    return Object.fromEntries(config.stages.map((s) => [s.name, this.api.stage(s.name)]));
   }
 
   private acknowledgePublicApi(config: AppConfig): void {
@@ -297,6 +311,18 @@ export class ApiStack extends Stack {
       new CfnOutput(this, `${id}Url`, {
         value: this.api.stage(stage.name).urlForPath('/api'),
         description: `Base URL of the ${stage.name} stage`,
+      });
+      if (this.customDomain) {
+        new CfnOutput(this, `${id}CustomUrl`, {
+          value: this.customDomain.urlForPath(stage.name, '/api'),
+          description: `Base URL of the ${stage.name} stage through the custom domain (base path ${stage.name})`,
+        });
+      }
+    }
+    if (this.customDomain) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: this.customDomain.domainName.domainNameAliasDomainName,
+        description: "The custom domain's regional name: the target of its DNS alias (or CNAME) record",
       });
     }
     for (const [keyId, apiKey] of this.usagePlans?.apiKeys ?? []) {

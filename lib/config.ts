@@ -9,8 +9,8 @@ import type { AccessConfig } from './access-config';
 import { anyRouteRequires, parseAccess } from './access-config';
 import type { ApiKeyConfig, UsagePlanConfig, UsagePlansConfig } from './usage-plan-config';
 import { parseUsagePlans } from './usage-plan-config';
-import type { WafConfig } from './edge-config';
-import { parseWaf } from './edge-config';
+import type { DomainConfig, WafConfig } from './edge-config';
+import { parseDomain, parseWaf } from './edge-config';
 import { asObject, ConfigError, fromJsonString, show } from './config-errors';
 import { allowKeys, bool, exactKeys, mapKeys, nonNegative, num, oneOf, optionalMatch, str } from './config-values';
 
@@ -229,6 +229,8 @@ export interface AppConfig {
   readonly gate: GateRules;
   /** The environment's web ACL (`api.environments.<env>.waf`), associated with every stage; none when absent. */
   readonly waf?: WafConfig;
+  /** The environment's custom domain (`api.environments.<env>.domain`), a base path per stage; none when absent. */
+  readonly domain?: DomainConfig;
 }
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -302,6 +304,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     monitoring,
     gate,
     ...(selected.waf && { waf: selected.waf }),
+    ...(selected.domain && { domain: selected.domain }),
   };
 }
 
@@ -475,6 +478,7 @@ interface ParsedEnvironment {
   readonly releases: Readonly<Record<StageName, StageRelease>>;
   readonly usage: UsagePlansConfig;
   readonly waf?: WafConfig;
+  readonly domain?: DomainConfig;
 }
 
 function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnvironment {
@@ -482,7 +486,16 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
     throw new ConfigError(`${key} must be named with letters, digits and '-', got ${JSON.stringify(name)}`);
   }
   const o = asObject(raw, key);
-  allowKeys(o, key, ['account', 'region', 'manageAccountCloudWatchRole', 'releases', 'apiKeys', 'usagePlans', 'waf']);
+  allowKeys(o, key, [
+    'account',
+    'region',
+    'manageAccountCloudWatchRole',
+    'releases',
+    'apiKeys',
+    'usagePlans',
+    'waf',
+    'domain',
+  ]);
   const account = optionalMatch(o.account, `${key}.account`, ACCOUNT_ID, 'a 12-digit account id');
   const region = optionalMatch(o.region, `${key}.region`, REGION, 'a region name such as eu-west-1');
 
@@ -493,7 +506,17 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
   const manageAccountCloudWatchRole = bool(o.manageAccountCloudWatchRole, `${key}.manageAccountCloudWatchRole`);
   const usage = parseUsagePlans(o, key, STAGE_NAMES);
   const waf = parseWaf(o.waf, `${key}.waf`);
-  return { name, account, region, manageAccountCloudWatchRole, releases, usage, ...(waf && { waf }) };
+  const domain = parseDomain(o.domain, `${key}.domain`, { account, region });
+  return {
+    name,
+    account,
+    region,
+    manageAccountCloudWatchRole,
+    releases,
+    usage,
+    ...(waf && { waf }),
+    ...(domain && { domain }),
+  };
 }
 
 function parseRelease(raw: unknown, key: string, stage: StageName): StageRelease {
