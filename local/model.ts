@@ -50,8 +50,37 @@ export interface ApiDefinition {
    * @default - none
    */
   readonly usagePlans?: readonly UsagePlan[];
+  /**
+   * The custom domain names with a base path mapping to this API (`AWS::ApiGateway::DomainName` and
+   * `BasePathMapping`): a request whose `Host` is one of them is routed by its base path instead of a stage prefix.
+   *
+   * @default - none
+   */
+  readonly domains?: readonly CustomDomain[];
   readonly functions: readonly LambdaFunction[];
   readonly permissions: readonly LambdaPermission[];
+}
+
+/** A custom domain name and its base path mappings to the served API. */
+export interface CustomDomain {
+  readonly logicalId: string;
+  /** The domain name, lower-case, e.g. `api.example.com`. */
+  readonly name: string;
+  /** The mappings, longest base path first. */
+  readonly mappings: readonly BasePathMapping[];
+}
+
+/** One `AWS::ApiGateway::BasePathMapping` of a {@link CustomDomain}. */
+export interface BasePathMapping {
+  readonly logicalId: string;
+  /** The base path without slashes around it (`v1`, `partners/v1`); `''` for the `(none)` mapping. */
+  readonly basePath: string;
+  /**
+   * The stage the mapping serves; without one, the path segment after the base path names the stage.
+   *
+   * @default - the next path segment names the stage
+   */
+  readonly stageName?: string;
 }
 
 /** Account, region and partition the local API pretends to run in. */

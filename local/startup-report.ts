@@ -47,6 +47,7 @@ export function describeApi(report: ApiReport, baseUrl: string): string[] {
     lines.push('no routes: the API has no methods');
   }
   lines.push(...describeApiKeys(api));
+  lines.push(...describeCustomDomains(api, baseUrl));
   lines.push('versions:');
   for (const stage of api.stages) {
     lines.push(`  ${stage.name}: ${formatTargets(stageTargets(api, stage.variables))}`);
@@ -139,6 +140,32 @@ export function describeApiKeys(api: ApiDefinition): string[] {
     );
   }
   if (keys.length === 0) lines.push('  none: every call to those routes answers 403');
+  return lines;
+}
+
+/**
+ * The custom domains the local API answers by `Host` header, each base path with its stage, and a curl that calls
+ * the first mapping; nothing when the stack has none.
+ */
+export function describeCustomDomains(api: ApiDefinition, baseUrl: string): string[] {
+  const domains = api.domains ?? [];
+  if (domains.length === 0) return [];
+  const lines = ['custom domains (send the name in the Host header; DNS and TLS are not emulated):'];
+  for (const domain of domains) {
+    const mappings = domain.mappings.map(
+      (m) =>
+        `/${m.basePath} → ${m.stageName === undefined ? 'the stage named next in the path' : `stage ${m.stageName}`}`,
+    );
+    lines.push(`  ${domain.name}: ${mappings.join(', ')}`);
+  }
+  // a GET without parameters makes a curl that answers as is
+  const example = listRoutes(api.root).find((r) => r.method === 'GET' && !r.path.includes('{'));
+  const domain = domains[0]!;
+  const mapping = domain.mappings.find((m) => m.stageName !== undefined);
+  if (example !== undefined && mapping !== undefined) {
+    const path = `${mapping.basePath === '' ? '' : `/${mapping.basePath}`}${example.path === '/' ? '' : example.path}`;
+    lines.push(`  e.g. curl -H 'Host: ${domain.name}' ${baseUrl}${path || '/'}`);
+  }
   return lines;
 }
 

@@ -5,6 +5,7 @@ import type { PublishedFunction } from './functions';
 import { buildFunctions, readFunctionSources, readPermissions } from './functions';
 import { IntrinsicResolver } from './intrinsics';
 import { readRestApi } from './rest-api';
+import { readCustomDomains } from './custom-domains';
 import { readUsagePlans } from './usage-plans';
 import { unsupportedResources } from './unsupported';
 
@@ -59,6 +60,12 @@ export async function buildApiDefinition(options: BuildApiDefinitionOptions): Pr
   // after publishing: a method may name a function version, which resolves to the store's current version
   const restApi = readRestApi(template, resolver);
   const usage = readUsagePlans(template, resolver, restApi.restApiId);
+  const custom = readCustomDomains(
+    template,
+    resolver,
+    restApi.restApiId,
+    restApi.stages.map((s) => s.name),
+  );
   const functions = buildFunctions({
     template,
     resolver,
@@ -83,6 +90,7 @@ export async function buildApiDefinition(options: BuildApiDefinitionOptions): Pr
       stages: restApi.stages,
       apiKeys: usage.apiKeys,
       usagePlans: usage.usagePlans,
+      domains: custom.domains,
       functions: functions.functions,
       permissions: readPermissions(template, resolver),
     },
@@ -90,6 +98,7 @@ export async function buildApiDefinition(options: BuildApiDefinitionOptions): Pr
       ...unsupportedResources(template, resolver),
       ...restApi.unsupported,
       ...usage.unsupported,
+      ...custom.unsupported,
       ...sources.unsupported,
       ...functions.unsupported,
     ],

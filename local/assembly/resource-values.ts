@@ -89,6 +89,18 @@ const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeValues>> = {
   'AWS::ApiGateway::ApiKey': { ref: shortId, attributes: { APIKeyId: shortId } },
   'AWS::ApiGateway::UsagePlan': { ref: shortId, attributes: { Id: shortId } },
   'AWS::ApiGateway::UsagePlanKey': { ref: shortId, attributes: { Id: shortId } },
+  'AWS::ApiGateway::DomainName': {
+    ref: named('DomainName', 253),
+    attributes: {
+      // the regional endpoint a DNS alias points at: d-<id>.execute-api.<region>.amazonaws.com on AWS
+      RegionalDomainName: (context) =>
+        `d-${String(shortId(context))}.execute-api.${context.environment.region}.amazonaws.com`,
+      RegionalHostedZoneId: ({ logicalId }) =>
+        `Z${deterministicId(`${logicalId}.RegionalHostedZoneId`, 13).toUpperCase()}`,
+      DistributionDomainName: (context) => `d${String(shortId(context))}.cloudfront.net`,
+      DistributionHostedZoneId: () => 'Z2FDTNDATAQYW2',
+    },
+  },
   // model names are alphanumeric: an unnamed model is named after its logical id
   'AWS::ApiGateway::Model': {
     ref: (context) => context.stringProperty('Name') ?? context.logicalId.replace(/[^A-Za-z0-9]/g, ''),

@@ -15,6 +15,8 @@ export const SERVED_RESOURCE_TYPES: readonly string[] = [
   'AWS::ApiGateway::ApiKey',
   'AWS::ApiGateway::UsagePlan',
   'AWS::ApiGateway::UsagePlanKey',
+  'AWS::ApiGateway::DomainName',
+  'AWS::ApiGateway::BasePathMapping',
   'AWS::Lambda::Function',
   'AWS::Lambda::Alias',
   'AWS::Lambda::Permission',
@@ -48,10 +50,9 @@ export const IGNORED_RESOURCE_TYPES: readonly string[] = [
 /** Why a resource type the local API does not emulate matters, for the start-up listing. */
 const REASONS: Readonly<Record<string, string>> = {
   'AWS::ApiGateway::Authorizer': 'authorizers are not run locally: methods that use one are not protected',
-  'AWS::ApiGateway::DomainName': 'custom domain names are not served: use the stage URLs on the local host',
-  'AWS::ApiGateway::DomainNameV2': 'custom domain names are not served: use the stage URLs on the local host',
-  'AWS::ApiGateway::BasePathMapping': 'base path mappings of custom domains are not served',
-  'AWS::ApiGateway::BasePathMappingV2': 'base path mappings of custom domains are not served',
+  'AWS::ApiGateway::DomainNameV2': 'private custom domain names are not served: use the stage URLs on the local host',
+  'AWS::ApiGateway::BasePathMappingV2': 'base path mappings of private custom domains are not served',
+  'AWS::Route53::RecordSet': "DNS records are not served: send a custom domain's name in the Host header instead",
   'AWS::ApiGateway::VpcLink': 'VPC links are not emulated',
   'AWS::ApiGateway::ClientCertificate': 'client certificates for backend calls are not emulated',
   'AWS::WAFv2::WebACL':

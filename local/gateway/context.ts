@@ -64,6 +64,12 @@ export interface RequestContextInput {
   readonly stage: string;
   /** The raw path after the stage segment. */
   readonly rest: string;
+  /**
+   * `requestContext.path` when it is not `/<stage><rest>`: on a custom domain, the path the client sent.
+   *
+   * @default - `/<stage><rest>`
+   */
+  readonly path?: string;
   readonly requestId: string;
   readonly requestTimeEpoch: number;
   readonly resourceId: string;
@@ -97,7 +103,7 @@ export function buildRequestContext(input: RequestContextInput): RequestContext 
       userAgent: input.userAgent ?? null,
       userArn: null,
     },
-    path: `/${input.stage}${input.rest}`,
+    path: input.path ?? `/${input.stage}${input.rest}`,
     // api gateway logs and reports HTTP/1.1 whatever the client spoke
     protocol: 'HTTP/1.1',
     requestId: input.requestId,

@@ -21,6 +21,7 @@ import type { RouteMatch } from './router';
 import { matchRoute, requestPath, resolveStage } from './router';
 import { createThrottle } from './throttle';
 import { createUsagePlanMeter } from './usage-plans';
+import { domainOf, resolveDomainPath } from './custom-domains';
 import { createRequestValidation } from './validation';
 import { createTemplateContext } from './vtl';
 
@@ -173,9 +174,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       return finish(exchange, gatewayError('REQUEST_TOO_LARGE'), false, request);
 
     const target = parseTarget(request.url);
-    const stageMatch = resolveStage(api.stages, target.rawPath);
+    const host = headerValue(request.headers, 'host');
+    const domain = domainOf(api.domains ?? [], host);
+    // on a custom domain the base path picks the stage; an unmapped path is answered before any API is chosen
+    const stageMatch: { stage: ApiStage; rest: string; clientPath?: string } | undefined = domain
+      ? resolveDomainPath(domain, api.stages, target.rawPath)
+      : resolveStage(api.stages, target.rawPath);
     if (stageMatch === undefined) return finish(exchange, gatewayError('STAGE_NOT_FOUND'), false, request);
-    const { stage, rest } = stageMatch;
+    const { stage, rest, clientPath } = stageMatch;
     const deployment = chooseDeployment(stage, random);
     exchange.stage = stage;
     exchange.isCanaryRequest = deployment.isCanaryRequest;
@@ -183,7 +189,6 @@ export function createGateway(options: GatewayOptions): Gateway {
 
     const path = requestPath(rest);
     const route = matchRoute(api.root, path, request.method);
-    const host = headerValue(request.headers, 'host');
     const trace = traceFor(headerValue(request.headers, 'x-amzn-trace-id'), request.receivedAt);
     exchange.trace = trace;
     const requestContext = buildRequestContext({
@@ -197,6 +202,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       userAgent: headerValue(request.headers, 'user-agent'),
       stage: stage.name,
       rest,
+      ...(clientPath !== undefined && { path: clientPath }),
       requestId: exchange.requestId,
       requestTimeEpoch: request.receivedAt,
       resourceId: route?.resource.id ?? '',
@@ -236,7 +242,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       stage,
       stageVariables: deployment.stageVariables,
       requestContext: exchange.requestContext,
-      path,
+      // through a base path mapping the event's path keeps the base path, as API Gateway sends it
+      path: clientPath ?? path,
       query,
       headers,
       contentType,
@@ -292,7 +299,7 @@ interface IntegrationInput {
   readonly stage: ApiStage;
   readonly stageVariables: Readonly<Record<string, string>>;
   readonly requestContext: RequestContext;
-  /** The path after the stage. */
+  /** The proxy event's `path`: the path after the stage, or on a custom domain the path the client sent. */
   readonly path: string;
   readonly query: QueryParameters;
   /** The headers as they reach an integration. */

@@ -433,7 +433,7 @@ describe('loadApi', () => {
           Type: 'AWS::ApiGateway::GatewayResponse',
           Properties: { RestApiId: { Ref: 'Api' }, ResponseType: 'MISSING_AUTHENTICATION_TOKEN', StatusCode: '404' },
         })
-        .resource('Domain', { Type: 'AWS::ApiGateway::DomainName', Properties: {} })
+        .resource('Domain', { Type: 'AWS::ApiGateway::DomainNameV2', Properties: {} })
         .resource('Table', { Type: 'AWS::DynamoDB::Table', Properties: {} })
         .resource('Metadata', { Type: 'AWS::CDK::Metadata', Properties: {} })
         .resource('Logs', { Type: 'AWS::Logs::LogGroup', Properties: {} })
@@ -451,7 +451,7 @@ describe('loadApi', () => {
         [
           'Auth AWS::ApiGateway::Authorizer',
           'Container AWS::Lambda::Function',
-          'Domain AWS::ApiGateway::DomainName',
+          'Domain AWS::ApiGateway::DomainNameV2',
           'Inline AWS::Lambda::Function',
           'Layered AWS::Lambda::Function',
           `${builder.methodLogicalId('GET', '/proxy')} AWS::ApiGateway::Method`,
