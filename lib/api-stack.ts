@@ -8,6 +8,8 @@ import { AliasedFunction } from './aliased-function';
 import { pascalCase } from './naming';
 import { ApiGatewayAccount } from './api-gateway-account';
 import type { RouteAccess, RouteKey } from './access-config';
+import type { RouteCacheConfig } from './cache-config';
+import { cacheKeyParametersOf } from './cache-config';
 import type { AppConfig, FunctionName, StageConfig, VersionSelector } from './config';
 import { FUNCTION_NAMES, MINIMUM_PRODUCTION_RETENTION_DAYS } from './config';
 import { ApiCustomDomain } from './custom-domain';
@@ -162,34 +164,48 @@ export class ApiStack extends Stack {
   private addRoutes(config: AppConfig): Map<RouteKey, apigw.Method> {
     const { api } = this;
     const methods = new Map<RouteKey, apigw.Method>();
-    const access = (route: RouteKey) => this.methodAccess(config.access.routes[route]);
-    const add = (route: RouteKey, method: apigw.Method) => methods.set(route, method);
+    /** A Lambda proxy route with its access, and the cache key it needs when a stage caches it. */
+    const lambdaRoute = (
+      route: RouteKey,
+      resource: apigw.IResource,
+      target: AliasedFunction,
+      options: apigw.MethodOptions = {},
+    ) => {
+      const cache = cacheKeyOf(config, route);
+      const method = api.addLambdaProxyMethod(
+        resource,
+        route.split(' ')[0]!,
+        target,
+        {
+          ...this.methodAccess(config.access.routes[route]),
+          ...options,
+          ...(cache && { requestParameters: { ...options.requestParameters, ...cache.requestParameters } }),
+        },
+        cache?.cacheKeyParameters,
+      );
+      methods.set(route, method);
+    };
     const root = api.api.root.addResource('api');
 
     const hello = root.addResource('hello');
-    add('GET /api/hello', api.addLambdaProxyMethod(hello, 'GET', this.functions.hello, access('GET /api/hello')));
-    add(
-      'POST /api/hello',
-      api.addLambdaProxyMethod(hello, 'POST', this.functions.hello, {
-        ...access('POST /api/hello'),
-        // a body whose content type matches no model skips validation; $default matches every content type
-        requestModels: { $default: this.helloRequestModel() },
-        requestValidator: api.requestValidator,
-      }),
-    );
+    lambdaRoute('GET /api/hello', hello, this.functions.hello);
+    lambdaRoute('POST /api/hello', hello, this.functions.hello, {
+      // a body whose content type matches no model skips validation; $default matches every content type
+      requestModels: { $default: this.helloRequestModel() },
+      requestValidator: api.requestValidator,
+    });
 
     const faq = root.addResource('faq');
-    add('GET /api/faq', api.addLambdaProxyMethod(faq, 'GET', this.functions.faq, access('GET /api/faq')));
-    add(
-      'GET /api/faq/{id}',
-      api.addLambdaProxyMethod(faq.addResource('{id}'), 'GET', this.functions.faq, {
-        ...access('GET /api/faq/{id}'),
-        requestParameters: { 'method.request.path.id': true },
-        requestValidator: api.requestValidator,
-      }),
-    );
+    lambdaRoute('GET /api/faq', faq, this.functions.faq);
+    lambdaRoute('GET /api/faq/{id}', faq.addResource('{id}'), this.functions.faq, {
+      requestParameters: { 'method.request.path.id': true },
+      requestValidator: api.requestValidator,
+    });
 
-    add('GET /api/health', addHealthCheck(root.addResource('health'), access('GET /api/health')));
+    methods.set(
+      'GET /api/health',
+      addHealthCheck(root.addResource('health'), this.methodAccess(config.access.routes['GET /api/health'])),
+    );
     return methods;
   }
 
@@ -343,6 +359,28 @@ export class ApiStack extends Stack {
   }
 }
 
+/**
+ * The cache key of a route that a stage caches: its path parameters (without them, `/faq/1` would answer `/faq/2`)
+ * and the configured query string and header values, which the method then declares (optional); nothing when no stage
+ * caches the route, so an uncached API's template is unchanged.
+ */
+function cacheKeyOf(
+  config: AppConfig,
+  route: RouteKey,
+): { requestParameters: Record<string, boolean>; cacheKeyParameters: string[] } | undefined {
+  const keyParameters = cacheKeyParametersOf(
+    config.stages.map((s) => s.cache),
+    route,
+  );
+  if (keyParameters === undefined) return undefined;
+  const pathParameters = [...route.matchAll(/\{(\w+)\}/g)].map((m) => `method.request.path.${m[1]}`);
+  const others = keyParameters.map((p) => `method.request.${p}`);
+  return {
+    requestParameters: Object.fromEntries(others.map((p) => [p, false])),
+    cacheKeyParameters: [...pathParameters, ...others],
+  };
+}
+
 /** The alias of each release channel of the stages (the stage itself and its canary) with its version. */
 function aliasVersions(stages: readonly StageConfig[], fn: FunctionName): Record<string, VersionSelector> {
   const aliases: Record<string, VersionSelector> = {};
@@ -364,5 +402,13 @@ function apiStage(stage: StageConfig): ApiStageProps {
     // validated against the values CloudWatch Logs accepts, which are RetentionDays' values
     logRetention: stage.logRetentionDays,
     canary: stage.canary && { percentTraffic: stage.canary.percentTraffic, lambdaAlias: stage.canary.alias },
+    cache: stage.cache && {
+      clusterSize: stage.cache.clusterSize,
+      methods: (Object.entries(stage.cache.routes) as [RouteKey, RouteCacheConfig][]).map(([route, settings]) => {
+        const [httpMethod, resourcePath] = route.split(' ') as [string, string];
+        return { httpMethod, resourcePath, ttlSeconds: settings.ttlSeconds };
+      }),
+      canaryUsesStageCache: stage.cache.canaryUsesStageCache,
+    },
   };
 }

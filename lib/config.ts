@@ -9,6 +9,8 @@ import type { AccessConfig } from './access-config';
 import { anyRouteRequires, parseAccess } from './access-config';
 import type { ApiKeyConfig, UsagePlanConfig, UsagePlansConfig } from './usage-plan-config';
 import { parseUsagePlans } from './usage-plan-config';
+import type { StageCacheConfig } from './cache-config';
+import { checkCaches, parseStageCache } from './cache-config';
 import type { DomainConfig, WafConfig } from './edge-config';
 import { parseDomain, parseWaf } from './edge-config';
 import { asObject, ConfigError, fromJsonString, show } from './config-errors';
@@ -112,6 +114,8 @@ export interface StageConfig {
    * of the stages' retentions.
    */
   readonly logRetentionDays: number;
+  /** The stage's response cache (`api.stages.<stage>.cache`); none when absent. */
+  readonly cache?: StageCacheConfig;
   /** The version each function's stage alias serves. */
   readonly versions: FunctionVersions;
   /** The stage's canary, if it has one. */
@@ -270,6 +274,11 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     parseStageSettings(stagesRaw[stage], `${stagesKey}.${stage}`, stage),
   );
   const access = parseAccess(root.access, `${CONFIG_CONTEXT_KEY}.access`);
+  checkCaches(
+    mapKeys(STAGE_NAMES, (stage) => settings[stage].cache),
+    access,
+    (stage) => `${stagesKey}.${stage}.cache`,
+  );
   const monitoring = parseMonitoring(root.monitoring, `${CONFIG_CONTEXT_KEY}.monitoring`);
 
   const gate = parseGateRules(root.gate, `${CONFIG_CONTEXT_KEY}.gate`);
@@ -438,12 +447,16 @@ function parseGateRules(raw: unknown, key: string): GateRules {
   return { minCanaryRequests, maxErrorRateIncreasePoints, maxP99Ratio, minP99IncreaseMs, windowMinutes };
 }
 
-type StageSettings = Pick<StageConfig, 'environment' | 'loggingLevel' | 'dataTrace' | 'throttle' | 'logRetentionDays'>;
+type StageSettings = Pick<
+  StageConfig,
+  'environment' | 'loggingLevel' | 'dataTrace' | 'throttle' | 'logRetentionDays' | 'cache'
+>;
 type StageRelease = Pick<StageConfig, 'versions' | 'canary' | 'previous'>;
 
 function parseStageSettings(raw: unknown, key: string, stage: StageName): StageSettings {
   const o = asObject(raw, key);
-  allowKeys(o, key, ['environment', 'loggingLevel', 'dataTrace', 'throttle', 'logRetentionDays']);
+  allowKeys(o, key, ['environment', 'loggingLevel', 'dataTrace', 'throttle', 'logRetentionDays', 'cache']);
+  const cache = parseStageCache(o.cache, `${key}.cache`);
   const throttleKey = `${key}.throttle`;
   const throttle = asObject(o.throttle, throttleKey);
   allowKeys(throttle, throttleKey, ['rateLimit', 'burstLimit']);
@@ -456,6 +469,7 @@ function parseStageSettings(raw: unknown, key: string, stage: StageName): StageS
       burstLimit: nonNegative(throttle.burstLimit, `${throttleKey}.burstLimit`, true),
     },
     logRetentionDays: logRetentionDays(o.logRetentionDays, `${key}.logRetentionDays`, stage),
+    ...(cache && { cache }),
   };
 }
 
