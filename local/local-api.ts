@@ -10,6 +10,7 @@ import { LocalMetrics } from './metrics';
 import type { ApiDefinition, GatewayRequest, GatewayResponse } from './model';
 import type { RequestHandler } from './server';
 import { LocalServer } from './server';
+import { StageCaches } from './gateway/stage-cache';
 import { OPENAPI_ROUTE_PREFIX, withOpenApiRoute } from '../openapi/route';
 import { synthesize } from './synth';
 
@@ -98,6 +99,8 @@ export class LocalApi {
   private current: Generation | undefined;
   /** The per-stage counters behind `GET /_local/metrics`, kept across reloads. */
   readonly metrics: LocalMetrics;
+  /** The stage caches, kept across reloads as a stage's cache outlives a deployment; `POST /_local/cache/flush`. */
+  readonly stageCaches = new StageCaches();
   private reloading: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly abort = new AbortController();
@@ -217,6 +220,7 @@ export class LocalApi {
       invoker: generation.service,
       random: this.options.random,
       log: this.options.executionLog,
+      stageCaches: this.stageCaches,
     });
     const { api } = generation.loaded;
     const localRoutes = servesLocalRoutes(api);
@@ -240,14 +244,17 @@ export class LocalApi {
   }
 
   /**
-   * `GET /_local/metrics`: the counters as JSON; `POST /_local/metrics/reset`: counts from zero again. Anything else
-   * under the prefix answers 404, or 405 for another method.
+   * `GET /_local/metrics`: the counters as JSON; `POST /_local/metrics/reset`: counts from zero again;
+   * `POST /_local/cache/flush[?stage=<stage>]`: empties one stage's cache, or every stage's, as
+   * `aws apigateway flush-stage-cache` does. Anything else under the prefix answers 404, or 405 for another method.
    */
   private answerLocal(request: GatewayRequest): GatewayResponse {
-    const target = request.url.split('?')[0]!.replace(/\/+$/, '');
+    const [urlPath, query = ''] = request.url.split('?', 2) as [string, string?];
+    const target = urlPath.replace(/\/+$/, '');
     const routes: Record<string, [string, () => unknown]> = {
       '/_local/metrics': ['GET', () => this.metrics.snapshot()],
       '/_local/metrics/reset': ['POST', () => this.metrics.reset()],
+      '/_local/cache/flush': ['POST', () => this.flushCache(new URLSearchParams(query).get('stage') ?? undefined)],
     };
     const route = routes[target];
     if (route === undefined) {
@@ -258,9 +265,25 @@ export class LocalApi {
     if (request.method !== method) {
       return localAnswer(405, { message: `${target} answers ${method} only` }, [['Allow', method]]);
     }
-    return localAnswer(200, answer());
+    try {
+      return localAnswer(200, answer());
+    } catch (error) {
+      if (error instanceof LocalRouteError) return localAnswer(400, { message: error.message });
+      throw error;
+    }
+  }
+
+  private flushCache(stage: string | undefined): { flushed: number; stage?: string } {
+    const stages = this.loaded.api.stages;
+    if (stage !== undefined && !stages.some((s) => s.name === stage)) {
+      throw new LocalRouteError(`no stage ${JSON.stringify(stage)}; stages: ${stages.map((s) => s.name).join(', ')}`);
+    }
+    return { flushed: this.stageCaches.flush(stage), ...(stage !== undefined && { stage }) };
   }
 }
+
+/** A local route's refusal of its input: answered 400 with the message. */
+class LocalRouteError extends Error {}
 
 // a stage named like the prefix (API Gateway allows `_local`) keeps its routes: the metrics stay in the file
 function servesLocalRoutes(api: ApiDefinition): boolean {

@@ -148,6 +148,13 @@ export interface Integration {
   /** 29000 unless the template says otherwise. */
   readonly timeoutInMillis: number;
   readonly contentHandling?: string;
+  /**
+   * `CacheKeyParameters`: the request values (`method.request.path.id`, `method.request.querystring.lang`, or an
+   * integration request parameter mapped from one) that tell cached responses of the method apart.
+   *
+   * @default - none: every request of the method shares one cached response
+   */
+  readonly cacheKeyParameters?: readonly string[];
 }
 
 /** One of an integration's `IntegrationResponses`: picked by its selection pattern. */
@@ -258,6 +265,13 @@ export interface ApiStage {
   readonly accessLogFormat?: string;
   readonly tracingEnabled: boolean;
   readonly canary?: CanarySetting;
+  /**
+   * `CacheClusterSize` of a stage with `CacheClusterEnabled`: its methods whose settings enable caching answer from
+   * the stage cache.
+   *
+   * @default - no cache cluster
+   */
+  readonly cacheClusterSize?: string;
 }
 
 /** One of a stage's `MethodSettings`: throttling for one method, or for all with `/*`. */
@@ -269,6 +283,10 @@ export interface MethodSetting {
   readonly loggingLevel?: string;
   readonly dataTraceEnabled?: boolean;
   readonly metricsEnabled?: boolean;
+  /** Whether responses are cached (on a stage with a cache cluster); the stage-wide setting caches GET methods only. */
+  readonly cachingEnabled?: boolean;
+  /** How long a cached response answers, in seconds: 300 unless set, 0 turns caching off. */
+  readonly cacheTtlInSeconds?: number;
 }
 
 /** A stage's `CanarySetting`: the share of requests sent with other stage variables. */
@@ -424,6 +442,8 @@ export interface GatewayResponse {
   readonly accessLogDestination?: string;
   /** What the gateway measured of a request that named a stage, for the local metrics (`GET /_local/metrics`). */
   readonly metrics?: RequestMetrics;
+  /** For a method the stage caches: whether the stage cache answered (`hit`) or the integration did (`miss`). */
+  readonly cache?: 'hit' | 'miss';
 }
 
 /** One request as the local metrics count it: its stage and channel, its status, and what its integration did. */

@@ -2,7 +2,8 @@ import type { GatewayRequest, GatewayResponse } from './model';
 
 /**
  * The compact line `npm start` prints per request: method, target, status, latency, and the stage that served
- * it (`v1 canary` for the canary's share), e.g. `GET /beta/api/hello 200 3.1 ms beta`.
+ * it (`v1 canary` for the canary's share), and on a method its stage caches whether the cache answered, e.g.
+ * `GET /beta/api/hello 200 3.1 ms beta` or `GET /v1/api/faq 200 0.4 ms v1 cache hit`.
  *
  * @param stages the API's stage names: a first path segment that is none of them served no stage
  */
@@ -14,7 +15,8 @@ export function formatRequestLine(
 ): string {
   const stage = stageOf(request, response, stages);
   const latency = latencyMs < 10 ? latencyMs.toFixed(1) : latencyMs.toFixed(0);
-  return `${request.method} ${printable(request.url)} ${response.statusCode} ${latency} ms ${stage}`;
+  const cache = response.cache === undefined ? '' : ` cache ${response.cache}`;
+  return `${request.method} ${printable(request.url)} ${response.statusCode} ${latency} ms ${stage}${cache}`;
 }
 
 /** The access-log line, prefixed with its destination when it is the canary's. */

@@ -1,3 +1,4 @@
+import { planCache } from './gateway/stage-cache';
 import type { ApiDefinition, ApiResource, ApiStage, LambdaFunction, Unsupported } from './model';
 
 /** What `loadApi` gives, as far as the report needs it. */
@@ -42,6 +43,7 @@ export function describeApi(report: ApiReport, baseUrl: string): string[] {
     for (const route of routes) {
       lines.push(`  ${route.method.padEnd(width)}${baseUrl}/${stage.name}${route.path === '/' ? '' : route.path}`);
     }
+    lines.push(...describeStageCache(api, stage, baseUrl));
   }
   if (routes.length === 0) {
     lines.push('no routes: the API has no methods');
@@ -167,6 +169,38 @@ export function describeCustomDomains(api: ApiDefinition, baseUrl: string): stri
     lines.push(`  e.g. curl -H 'Host: ${domain.name}' ${baseUrl}${path || '/'}`);
   }
   return lines;
+}
+
+/**
+ * A stage's cache: its size, each cached method with its TTL and key, whether the canary uses it, and how to flush
+ * it; nothing for a stage without a cache cluster.
+ */
+export function describeStageCache(api: ApiDefinition, stage: ApiStage, baseUrl: string): string[] {
+  if (stage.cacheClusterSize === undefined) return [];
+  const cached: string[] = [];
+  const visit = (resource: ApiResource) => {
+    for (const [verb, method] of resource.methods) {
+      const plan = planCache({
+        stage,
+        isCanaryRequest: false,
+        method,
+        pathParameters: {},
+        query: { single: new Map(), multi: new Map() },
+        headers: [],
+      });
+      if (plan === undefined) continue;
+      const key = (method.integration.cacheKeyParameters ?? []).map((p) => p.replace(/^method\.request\./, ''));
+      cached.push(`${verb} ${resource.path} (${plan.ttlSeconds} s${key.length > 0 ? `, key ${key.join(' ')}` : ''})`);
+    }
+    resource.children.forEach(visit);
+  };
+  visit(api.root);
+  const canary =
+    stage.canary === undefined ? '' : stage.canary.useStageCache ? '; the canary uses it' : '; the canary bypasses it';
+  return [
+    `  cache ${stage.cacheClusterSize} GB: ${cached.join(', ') || 'no method cached'}${canary}; ` +
+      `flush: POST ${baseUrl}/_local/cache/flush?stage=${stage.name}`,
+  ];
 }
 
 /** Every method of the resource tree, by path then method. */

@@ -56,7 +56,7 @@ const SIGV4_SCHEME = 'sigv4';
  *   from `RequestModels` and the responses from `MethodResponses` (headers and models);
  * - the models as schemas ({@link convertModel}: draft-04 converted where the format differs);
  * - `x-amazon-apigateway-integration` (type, uri, httpMethod, passthrough behaviour, templates, parameters,
- *   responses, timeout), `x-amazon-apigateway-request-validators` and each method's
+ *   responses, timeout, cache key parameters), `x-amazon-apigateway-request-validators` and each method's
  *   `x-amazon-apigateway-request-validator`, `x-amazon-apigateway-binary-media-types`,
  *   `x-amazon-apigateway-gateway-responses` (each response's status, parameters and templates);
  * - security schemes for API keys (`api_key`), IAM (`sigv4`) and authorizers (`x-amazon-apigateway-authtype`,
@@ -392,5 +392,8 @@ function integrationOf(integration: Integration): Record<string, unknown> {
       ? {}
       : { timeoutInMillis: integration.timeoutInMillis }),
     ...(integration.contentHandling === undefined ? {} : { contentHandling: integration.contentHandling }),
+    ...((integration.cacheKeyParameters ?? []).length === 0
+      ? {}
+      : { cacheKeyParameters: integration.cacheKeyParameters }),
   };
 }

@@ -33,6 +33,9 @@ import { BUILT_IN_MODELS } from '../built-in-models';
 const DEFAULT_PASSTHROUGH_BEHAVIOR = 'WHEN_NO_MATCH';
 const DEFAULT_TIMEOUT_IN_MILLIS = 29_000;
 const INTEGRATION_TYPES: readonly IntegrationType[] = ['AWS_PROXY', 'AWS', 'MOCK', 'HTTP', 'HTTP_PROXY'];
+/** `CacheClusterSize` values API Gateway accepts, in GB, and the longest a method setting may cache. */
+const CACHE_CLUSTER_SIZES: readonly string[] = ['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237'];
+const MAX_CACHE_TTL_SECONDS = 3600;
 
 /** The REST API part of an {@link ApiDefinition}: everything but the functions and permissions. */
 export type RestApiParts = Pick<
@@ -107,7 +110,7 @@ export function readRestApi(template: CfnTemplate, resolver: IntrinsicResolver):
     unsupported,
   );
   const stages = [
-    ...mine('AWS::ApiGateway::Stage').map(([logicalId]) => readStage(logicalId, resolver, unsupported)),
+    ...mine('AWS::ApiGateway::Stage').map(([logicalId]) => readStage(logicalId, resolver)),
     ...mine('AWS::ApiGateway::Deployment').flatMap(([logicalId]) =>
       readDeploymentStage(logicalId, resolver, unsupported),
     ),
@@ -354,6 +357,7 @@ function readIntegration(
       (response, index) => readIntegrationResponse(response, `${location}.IntegrationResponses[${index}]`),
     ),
     timeoutInMillis: asNumber(raw.TimeoutInMillis, `${location}.TimeoutInMillis`) ?? DEFAULT_TIMEOUT_IN_MILLIS,
+    cacheKeyParameters: asStringList(raw.CacheKeyParameters, `${location}.CacheKeyParameters`),
     ...(contentHandling === undefined
       ? {}
       : { contentHandling: asString(contentHandling, `${location}.ContentHandling`) }),
@@ -449,27 +453,22 @@ function readAuthorizerProperties(logicalId: string, resolver: IntrinsicResolver
   };
 }
 
-function readStage(logicalId: string, resolver: IntrinsicResolver, unsupported: Unsupported[]): ApiStage {
+function readStage(logicalId: string, resolver: IntrinsicResolver): ApiStage {
   const at = (property: string) => `${logicalId}.Properties.${property}`;
   const property = (name: string) => resolver.property(logicalId, name);
   const deploymentId = property('DeploymentId');
   if (deploymentId === undefined) {
     throw new LocalApiError(`Stage ${logicalId} has no DeploymentId: API Gateway would have nothing to serve`);
   }
-  if (asBoolean(property('CacheClusterEnabled'), at('CacheClusterEnabled'), false)) {
-    unsupported.push({
-      logicalId,
-      type: 'AWS::ApiGateway::Stage',
-      reason: 'its cache (CacheClusterEnabled) is not emulated: every request reaches the integration',
-    });
-  }
+  const cacheCluster = asBoolean(property('CacheClusterEnabled'), at('CacheClusterEnabled'), false);
   const stage = {
     name: asString(resolver.ref(logicalId, `${logicalId}.Ref`), `${logicalId}.Ref`),
     deploymentId: asString(deploymentId, at('DeploymentId')),
     variables: asStringMap(property('Variables'), at('Variables')),
-    methodSettings: readMethodSettings(property('MethodSettings'), at('MethodSettings'), logicalId, unsupported),
+    methodSettings: readMethodSettings(property('MethodSettings'), at('MethodSettings')),
     ...accessLogFormat(property('AccessLogSetting'), at('AccessLogSetting')),
     tracingEnabled: asBoolean(property('TracingEnabled'), at('TracingEnabled'), false),
+    ...(cacheCluster && { cacheClusterSize: cacheClusterSize(property('CacheClusterSize'), at('CacheClusterSize')) }),
   };
   const canary = property('CanarySetting');
   return canary === undefined
@@ -503,6 +502,8 @@ function readDeploymentStage(logicalId: string, resolver: IntrinsicResolver, uns
       : { loggingLevel: asString(description.LoggingLevel, where('LoggingLevel')) }),
     ...optionalBoolean('dataTraceEnabled', description.DataTraceEnabled, where('DataTraceEnabled')),
     ...optionalBoolean('metricsEnabled', description.MetricsEnabled, where('MetricsEnabled')),
+    ...optionalBoolean('cachingEnabled', description.CachingEnabled, where('CachingEnabled')),
+    ...optionalNumber('cacheTtlInSeconds', description.CacheTtlInSeconds, where('CacheTtlInSeconds')),
   };
   const deploymentId = asString(resolver.ref(logicalId, `${logicalId}.Ref`), `${logicalId}.Ref`);
   const canary = description.CanarySetting;
@@ -513,10 +514,13 @@ function readDeploymentStage(logicalId: string, resolver: IntrinsicResolver, uns
       variables: asStringMap(description.Variables, where('Variables')),
       methodSettings: [
         ...(Object.keys(stageWide).length > 2 ? [stageWide] : []),
-        ...readMethodSettings(description.MethodSettings, where('MethodSettings'), logicalId, unsupported),
+        ...readMethodSettings(description.MethodSettings, where('MethodSettings')),
       ],
       ...accessLogFormat(description.AccessLogSetting, where('AccessLogSetting')),
       tracingEnabled: asBoolean(description.TracingEnabled, where('TracingEnabled'), false),
+      ...(asBoolean(description.CacheClusterEnabled, where('CacheClusterEnabled'), false) && {
+        cacheClusterSize: cacheClusterSize(description.CacheClusterSize, where('CacheClusterSize')),
+      }),
       ...(canary === undefined
         ? {}
         : { canary: readCanary(asRecord(canary, where('CanarySetting')), where('CanarySetting'), deploymentId) }),
@@ -529,20 +533,12 @@ function accessLogFormat(value: unknown, location: string): { accessLogFormat?: 
   return format === undefined ? {} : { accessLogFormat: asString(format, `${location}.Format`) };
 }
 
-function readMethodSettings(
-  value: unknown,
-  location: string,
-  logicalId: string,
-  unsupported: Unsupported[],
-): MethodSetting[] {
+function readMethodSettings(value: unknown, location: string): MethodSetting[] {
   return asRecordList(value, location).map((raw, index) => {
     const where = (name: string) => `${location}[${index}].${name}`;
-    if (asBoolean(raw.CachingEnabled, where('CachingEnabled'), false)) {
-      unsupported.push({
-        logicalId,
-        type: 'AWS::ApiGateway::Stage',
-        reason: 'method caching (MethodSettings CachingEnabled) is not emulated',
-      });
+    const ttl = asNumber(raw.CacheTtlInSeconds, where('CacheTtlInSeconds'));
+    if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 0 && ttl <= MAX_CACHE_TTL_SECONDS)) {
+      throw new LocalApiError(`${where('CacheTtlInSeconds')} must be whole seconds from 0 to 3600, got ${ttl}`);
     }
     return {
       resourcePath: asString(raw.ResourcePath ?? '/*', where('ResourcePath')),
@@ -552,8 +548,20 @@ function readMethodSettings(
       ...(raw.LoggingLevel === undefined ? {} : { loggingLevel: asString(raw.LoggingLevel, where('LoggingLevel')) }),
       ...optionalBoolean('dataTraceEnabled', raw.DataTraceEnabled, where('DataTraceEnabled')),
       ...optionalBoolean('metricsEnabled', raw.MetricsEnabled, where('MetricsEnabled')),
+      ...optionalBoolean('cachingEnabled', raw.CachingEnabled, where('CachingEnabled')),
+      ...(ttl === undefined ? {} : { cacheTtlInSeconds: ttl }),
     };
   });
+}
+
+/** `CacheClusterSize`: 0.5 GB unless set, as CloudFormation defaults it. */
+function cacheClusterSize(value: unknown, location: string): string {
+  if (value === undefined) return '0.5';
+  const size = asString(value, location);
+  if (!CACHE_CLUSTER_SIZES.includes(size)) {
+    throw new LocalApiError(`${location} must be one of ${CACHE_CLUSTER_SIZES.join(', ')} (GB), got ${size}`);
+  }
+  return size;
 }
 
 /** API Gateway's canary defaults: the stage's own deployment, 0 % of the traffic, no overrides, no stage cache. */

@@ -22,6 +22,7 @@ import { matchRoute, requestPath, resolveStage } from './router';
 import { createThrottle } from './throttle';
 import { createUsagePlanMeter } from './usage-plans';
 import { domainOf, resolveDomainPath } from './custom-domains';
+import { planCache, StageCaches } from './stage-cache';
 import { createRequestValidation } from './validation';
 import { createTemplateContext } from './vtl';
 
@@ -63,6 +64,12 @@ export interface GatewayOptions {
    * @default true
    */
   readonly throttling?: boolean;
+  /**
+   * The stage caches, kept across gateways so that a reload (a new deployment) keeps the cached answers, as on AWS.
+   *
+   * @default - caches of this gateway only
+   */
+  readonly stageCaches?: StageCaches;
 }
 
 /** API Gateway's request pipeline over one API. */
@@ -83,6 +90,7 @@ interface Exchange {
   requestContext?: RequestContext;
   trace?: TraceHeader;
   report: IntegrationReport;
+  cache?: 'hit' | 'miss';
 }
 
 type Answer = { readonly statusCode: number; readonly headers: HeaderLines; readonly body: Buffer } | GatewayError;
@@ -99,6 +107,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const throttle = options.throttling === false ? undefined : createThrottle(now);
   const validation = createRequestValidation(api);
   const usagePlans = createUsagePlanMeter(api, now, options.throttling !== false);
+  const stageCaches = options.stageCaches ?? new StageCaches(now);
+  stageCaches.syncClusters(api.stages);
 
   // each stage's access-log format, compiled once
   const accessLogs = new Map<ApiStage, (state: LogState) => string>();
@@ -125,8 +135,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     const stage = exchange.stage;
     const metrics = stage === undefined ? undefined : metricsOf(stage, exchange, rendered.statusCode);
     const accessLog = stage === undefined ? undefined : accessLogs.get(stage);
+    const cache = exchange.cache === undefined ? {} : { cache: exchange.cache };
     if (stage === undefined || accessLog === undefined) {
-      return { statusCode: rendered.statusCode, headers, body: rendered.body, ...(metrics && { metrics }) };
+      return { statusCode: rendered.statusCode, headers, body: rendered.body, ...(metrics && { metrics }), ...cache };
     }
     const line = accessLog({
       exchange,
@@ -142,6 +153,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       accessLogLine: line,
       accessLogDestination: exchange.isCanaryRequest === true ? `${stage.name}/Canary` : stage.name,
       metrics,
+      ...cache,
     };
   };
 
@@ -233,6 +245,26 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     if (invalid !== undefined) return finish(exchange, invalid, false, request);
 
+    // the stage cache answers after the method request (authorization, keys, throttling, validation), before the
+    // integration
+    const cachePlan = planCache({
+      stage,
+      isCanaryRequest: deployment.isCanaryRequest === true,
+      method: route.method,
+      pathParameters: route.pathParameters,
+      query,
+      headers: request.headers,
+    });
+    const warned = (answer: Answer): Answer =>
+      cachePlan?.warning === undefined || isGatewayError(answer)
+        ? answer
+        : { ...answer, headers: [...answer.headers, ['Warning', cachePlan.warning]] };
+    if (cachePlan !== undefined) {
+      const cached = stageCaches.get(cachePlan.key);
+      exchange.cache = cached === undefined ? 'miss' : 'hit';
+      if (cached !== undefined) return finish(exchange, warned(cached), true, request);
+    }
+
     const { answer, report, traced } = await integrate({
       api,
       invoker,
@@ -250,7 +282,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       accept,
     });
     exchange.report = report;
-    return finish(exchange, answer, traced, request);
+    // what the integration answered is cached whatever its status; the gateway's own errors are not
+    if (cachePlan !== undefined && !isGatewayError(answer)) {
+      stageCaches.set(cachePlan.key, stage.name, answer, cachePlan.ttlSeconds);
+    }
+    return finish(exchange, warned(answer), traced, request);
   };
 
   return {

@@ -221,6 +221,25 @@ describe('exportStage', () => {
     ]);
   });
 
+  test("writes an integration's cache key parameters, and none where it has none", () => {
+    const keyed = shop().method('GET', '/keyed/{id}', {
+      integration: {
+        ...lambdaProxyIntegration('Items'),
+        CacheKeyParameters: ['method.request.path.id', 'method.request.querystring.lang'],
+      },
+      properties: { RequestParameters: { 'method.request.path.id': true, 'method.request.querystring.lang': false } },
+    });
+    const { document } = exportStage(definitionOf(keyed), { stage: 'dev' });
+
+    expect(op(document, '/keyed/{id}', 'get')['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual([
+      'method.request.path.id',
+      'method.request.querystring.lang',
+    ]);
+    expect(op(document, '/items/{id}', 'get')['x-amazon-apigateway-integration']).not.toHaveProperty(
+      'cacheKeyParameters',
+    );
+  });
+
   test('documents ANY as x-amazon-apigateway-any-method and {proxy+} as a path parameter named proxy', () => {
     const { document } = exportStage(definitionOf(shop()), { stage: 'dev' });
     const any = op(document, '/{proxy+}', 'x-amazon-apigateway-any-method');

@@ -85,6 +85,7 @@ describe('loadApi', () => {
         requestParameters: {},
         integrationResponses: [],
         timeoutInMillis: 29000,
+        cacheKeyParameters: [],
       });
     });
 

@@ -183,6 +183,8 @@ export interface StageOptions {
   /** CloudFormation `MethodSettings`, as written. */
   readonly methodSettings?: readonly Readonly<Record<string, unknown>>[];
   readonly tracingEnabled?: boolean;
+  /** Further `AWS::ApiGateway::Stage` properties, as written (e.g. `CacheClusterEnabled`). */
+  readonly properties?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -418,6 +420,7 @@ export class AssemblyBuilder {
               }),
           ...(options.methodSettings === undefined ? {} : { MethodSettings: options.methodSettings }),
           ...(options.tracingEnabled === undefined ? {} : { TracingEnabled: options.tracingEnabled }),
+          ...options.properties,
         },
       };
     }
