@@ -257,7 +257,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
   const settings = mapKeys(STAGE_NAMES, (stage) =>
     parseStageSettings(stagesRaw[stage], `${stagesKey}.${stage}`, stage),
   );
-  const access = parseAccess(root.access, `${CONFIG_CONTEXT_KEY}.access`);
+  const access = parseAccess(root.access, `${CONFIG_CONTEXT_KEY}.access`, apiName);
   const monitoring = parseMonitoring(root.monitoring, `${CONFIG_CONTEXT_KEY}.monitoring`);
 
   const gate = parseGateRules(root.gate, `${CONFIG_CONTEXT_KEY}.gate`);
