@@ -34,7 +34,8 @@ export function secretSourceFromEnvironment(env: NodeJS.ProcessEnv): SecretSourc
   const local = env.LOCAL_API_JWT_SECRET;
   if (local !== undefined && local !== '') return () => Promise.resolve(local);
   const name = env.JWT_SECRET_PARAMETER;
-  if (name === undefined || name === '') throw new Error('JWT_SECRET_PARAMETER is not set');
+  // the function exists in every environment, configured or not: an unconfigured one fails its invocations, not its load
+  if (name === undefined || name === '') return () => Promise.reject(new Error('JWT_SECRET_PARAMETER is not set'));
   const client = new SSMClient({});
   return cachedSecret(() => fetchParameter(client, name));
 }

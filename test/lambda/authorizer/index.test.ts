@@ -115,7 +115,9 @@ describe('secret sources', () => {
     ssm.restore();
   });
 
-  test('fails at load when neither the parameter nor the local secret is set', () => {
-    expect(() => secretSourceFromEnvironment({})).toThrow('JWT_SECRET_PARAMETER is not set');
+  test('fails on use, not on load, when neither the parameter nor the local secret is set', async () => {
+    const secret = secretSourceFromEnvironment({});
+
+    await expect(secret()).rejects.toThrow('JWT_SECRET_PARAMETER is not set');
   });
 });
