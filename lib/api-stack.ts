@@ -19,6 +19,8 @@ import type { MonitoredAlias, MonitoredChannel } from './release-monitoring';
 import { ReleaseMonitoring } from './release-monitoring';
 import type { ApiStageProps } from './staged-rest-api';
 import { StagedRestApi } from './staged-rest-api';
+import { ApiUsagePlans } from './usage-plans';
+import { StageWebAcl } from './web-acl';
 
 /** Properties of the {@link ApiStack}. */
 export interface ApiStackProps extends StackProps {
@@ -49,6 +51,8 @@ export class ApiStack extends Stack {
   public readonly functions: Readonly<Record<FunctionName, AliasedFunction>>;
   /** The REST API and its stages. */
   public readonly api: StagedRestApi;
+  /** The API keys and usage plans, when the environment configures any. */
+  public readonly usagePlans?: ApiUsagePlans;
   /** The per-channel and per-alias alarms, their topic and the release dashboard. */
   public readonly monitoring: ReleaseMonitoring;
   private readonly methods = new Map<RouteKey, apigw.Method>();
@@ -95,7 +99,18 @@ export class ApiStack extends Stack {
     });
 
     this.authorizer = config.access.authorizer && this.addAuthorizer(config.access.authorizer);
-    this.addRoutes(config);
+    const routes = this.addRoutes(config);
+    if (config.apiKeys.length > 0 || config.usagePlans.length > 0) {
+      this.usagePlans = new ApiUsagePlans(this, 'UsagePlans', {
+        api: this.api.api,
+        namePrefix: `${config.apiName}-${config.environmentName}`,
+        apiKeys: config.apiKeys,
+        usagePlans: config.usagePlans,
+        stage: (name) => this.api.stage(name),
+        method: (route) => routes.get(route)!,
+      });
+    }
+    this.addWebAcl(config);
     this.acknowledgePublicApi(config);
     this.acknowledgeControlTowerExceptions(config);
     this.monitoring = new ReleaseMonitoring(this, 'Monitoring', {
@@ -141,7 +156,7 @@ export class ApiStack extends Stack {
     );
   }
 
-  private addRoutes(config: AppConfig): void {
+  private addRoutes(config: AppConfig): ReadonlyMap<RouteKey, apigw.Method> {
     const { api } = this;
     const access = (route: RouteKey) => this.methodAccess(config.access.routes[route]);
     const add = (route: RouteKey, method: apigw.Method) => this.methods.set(route, method);
@@ -171,6 +186,7 @@ export class ApiStack extends Stack {
     );
 
     add('GET /api/health', addHealthCheck(root.addResource('health'), access('GET /api/health')));
+    return this.methods;
   }
 
   /** The method options that make API Gateway require what the route's access config says. */
@@ -229,6 +245,17 @@ export class ApiStack extends Stack {
     });
   }
 
+  /** The environment's web ACL on every stage, when its config has one (`api.environments.<env>.waf`). */
+  private addWebAcl(config: AppConfig): void {
+    if (!config.waf) return;
+    new StageWebAcl(this, 'WebAcl', {
+      config: config.waf,
+      stages: Object.fromEntries(config.stages.map((s) => [s.name, this.api.stage(s.name)])),
+      // WAF metric names allow letters, digits and - _ # : . / only
+      name: `${config.apiName}-${config.environmentName}`.replace(/[^\w#:./-]/g, '-'),
+    });
+  }
+
   /** cdk-nag's findings that do not apply, acknowledged on each method they concern, naming its route. */
   private acknowledgePublicApi(config: AppConfig): void {
     for (const [route, method] of this.methods) {
@@ -253,12 +280,13 @@ export class ApiStack extends Stack {
         });
       }
     }
-    for (const stage of config.stages) {
+    // with a web ACL on every stage, APIG3 passes by itself
+    for (const stage of config.waf ? [] : config.stages) {
       Validations.of(this.api.stage(stage.name)).acknowledge({
         id: 'AwsSolutions-APIG3',
         reason:
           'No WAF web ACL: a public read-mostly API with stage throttling; a web ACL (a monthly cost per ACL and ' +
-          'rule) is a per-account decision, associated with the stage ARN outside this stack.',
+          'rule) is a per-environment cost decision: api.environments.<env>.waf adds one to every stage.',
       });
     }
   }
@@ -319,6 +347,12 @@ export class ApiStack extends Stack {
       new CfnOutput(this, `${id}Url`, {
         value: this.api.stage(stage.name).urlForPath('/api'),
         description: `Base URL of the ${stage.name} stage`,
+      });
+    }
+    for (const [keyId, apiKey] of this.usagePlans?.apiKeys ?? []) {
+      new CfnOutput(this, `ApiKey${pascalCase(keyId)}Id`, {
+        value: apiKey.keyId,
+        description: `Id of the ${keyId} API key; its value: aws apigateway get-api-key --include-value --api-key <id>`,
       });
     }
     for (const name of FUNCTION_NAMES) {

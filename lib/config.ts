@@ -6,7 +6,11 @@
  */
 
 import type { AccessConfig } from './access-config';
-import { parseAccess } from './access-config';
+import { anyRouteRequires, parseAccess } from './access-config';
+import type { ApiKeyConfig, UsagePlanConfig, UsagePlansConfig } from './usage-plan-config';
+import { parseUsagePlans } from './usage-plan-config';
+import type { WafConfig } from './edge-config';
+import { parseWaf } from './edge-config';
 import { asObject, ConfigError, fromJsonString, show } from './config-errors';
 import { allowKeys, bool, exactKeys, mapKeys, nonNegative, num, oneOf, optionalMatch, str } from './config-values';
 
@@ -215,10 +219,16 @@ export interface AppConfig {
   readonly stages: readonly StageConfig[];
   /** Who may call each route (`api.access`); every route is public where the config is silent. */
   readonly access: AccessConfig;
+  /** The API keys the stack creates (`api.environments.<env>.apiKeys`). */
+  readonly apiKeys: readonly ApiKeyConfig[];
+  /** The usage plans of the keys (`api.environments.<env>.usagePlans`). */
+  readonly usagePlans: readonly UsagePlanConfig[];
   /** Alarm thresholds per stage and the alarm email; {@link DEFAULT_STAGE_MONITORING} where the config is silent. */
   readonly monitoring: MonitoringConfig;
   /** The release gate's rules (`api.gate`), the same in every environment; not part of the stack. */
   readonly gate: GateRules;
+  /** The environment's web ACL (`api.environments.<env>.waf`), associated with every stage; none when absent. */
+  readonly waf?: WafConfig;
 }
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -267,6 +277,9 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
   const environments = Object.entries(environmentsRaw).map(([name, value]) =>
     parseEnvironment(name, value, `${environmentsKey}.${name}`),
   );
+  for (const environment of environments) {
+    requireKeysWhereRoutesNeedThem(access, environment, `${environmentsKey}.${environment.name}`);
+  }
   const selected = environments.find((e) => e.name === environmentName);
   if (!selected) {
     const known = environments.map((e) => e.name).join(', ') || '(none)';
@@ -284,9 +297,29 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     manageAccountCloudWatchRole: selected.manageAccountCloudWatchRole,
     stages: STAGE_NAMES.map((name) => ({ name, ...settings[name], ...selected.releases[name] })),
     access,
+    apiKeys: selected.usage.apiKeys,
+    usagePlans: selected.usage.usagePlans,
     monitoring,
     gate,
+    ...(selected.waf && { waf: selected.waf }),
   };
+}
+
+/** A route that needs an API key is unreachable on a stage no plan with a key serves: refuse that config. */
+function requireKeysWhereRoutesNeedThem(access: AccessConfig, environment: ParsedEnvironment, key: string): void {
+  if (!anyRouteRequires(access, 'apiKey')) return;
+  const routes = Object.entries(access.routes)
+    .filter(([, route]) => route.apiKey)
+    .map(([route]) => route);
+  for (const stage of STAGE_NAMES) {
+    const served = environment.usage.usagePlans.some((plan) => plan.stages[stage] && plan.apiKeys.length > 0);
+    if (!served) {
+      throw new ConfigError(
+        `${key}.usagePlans has no plan with an API key for the ${stage} stage, but ${routes.join(', ')} ` +
+          `require${routes.length === 1 ? 's' : ''} an API key (api.access.routes): every call there would answer 403`,
+      );
+    }
+  }
 }
 
 function parseMonitoring(raw: unknown, key: string): MonitoringConfig {
@@ -440,6 +473,8 @@ interface ParsedEnvironment {
   readonly region?: string;
   readonly manageAccountCloudWatchRole: boolean;
   readonly releases: Readonly<Record<StageName, StageRelease>>;
+  readonly usage: UsagePlansConfig;
+  readonly waf?: WafConfig;
 }
 
 function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnvironment {
@@ -447,7 +482,7 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
     throw new ConfigError(`${key} must be named with letters, digits and '-', got ${JSON.stringify(name)}`);
   }
   const o = asObject(raw, key);
-  allowKeys(o, key, ['account', 'region', 'manageAccountCloudWatchRole', 'releases']);
+  allowKeys(o, key, ['account', 'region', 'manageAccountCloudWatchRole', 'releases', 'apiKeys', 'usagePlans', 'waf']);
   const account = optionalMatch(o.account, `${key}.account`, ACCOUNT_ID, 'a 12-digit account id');
   const region = optionalMatch(o.region, `${key}.region`, REGION, 'a region name such as eu-west-1');
 
@@ -456,7 +491,9 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
   const releases = mapKeys(STAGE_NAMES, (stage) => parseRelease(releasesRaw[stage], `${releasesKey}.${stage}`, stage));
 
   const manageAccountCloudWatchRole = bool(o.manageAccountCloudWatchRole, `${key}.manageAccountCloudWatchRole`);
-  return { name, account, region, manageAccountCloudWatchRole, releases };
+  const usage = parseUsagePlans(o, key, STAGE_NAMES);
+  const waf = parseWaf(o.waf, `${key}.waf`);
+  return { name, account, region, manageAccountCloudWatchRole, releases, usage, ...(waf && { waf }) };
 }
 
 function parseRelease(raw: unknown, key: string, stage: StageName): StageRelease {

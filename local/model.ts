@@ -30,6 +30,19 @@ export interface ApiDefinition {
    */
   readonly authorizers?: ReadonlyMap<string, ApiAuthorizer>;
   readonly stages: readonly ApiStage[];
+  /**
+   * The API keys of the stack (`AWS::ApiGateway::ApiKey`), which methods with `apiKeyRequired` accept when a usage
+   * plan of the stage holds them.
+   *
+   * @default - none
+   */
+  readonly apiKeys?: readonly ApiKey[];
+  /**
+   * The usage plans that serve a stage of this API (`AWS::ApiGateway::UsagePlan`), with their keys.
+   *
+   * @default - none
+   */
+  readonly usagePlans?: readonly UsagePlan[];
   readonly functions: readonly LambdaFunction[];
   readonly permissions: readonly LambdaPermission[];
 }
@@ -141,6 +154,43 @@ export interface ApiAuthorizer {
   readonly authorizerResultTtlInSeconds?: number;
   /** User pool ARNs, for `COGNITO_USER_POOLS`. */
   readonly providerArns: readonly string[];
+}
+
+/** An `AWS::ApiGateway::ApiKey`, with the value a caller sends in `x-api-key`. */
+export interface ApiKey {
+  /** Resolved id (the `Ref` of the key). */
+  readonly id: string;
+  readonly logicalId: string;
+  readonly name: string;
+  /**
+   * The template's `Value` when it has one; otherwise the local stand-in for the value API Gateway generates,
+   * deterministic per stack and logical id (40 alphanumerics), so a key keeps its value across restarts.
+   */
+  readonly value: string;
+  /** Whether the template set it: a generated value is known only locally. */
+  readonly valueFromTemplate: boolean;
+  readonly enabled: boolean;
+}
+
+/** Requests per second and burst of a plan or of one of its methods. */
+export interface PlanThrottle {
+  readonly rateLimit?: number;
+  readonly burstLimit?: number;
+}
+
+/** An `AWS::ApiGateway::UsagePlan` as far as it concerns the served API. */
+export interface UsagePlan {
+  /** Resolved id (the `Ref` of the plan). */
+  readonly id: string;
+  readonly logicalId: string;
+  readonly name: string;
+  /** The served API's stages the plan names, each with its per-method throttles (`/api/hello/POST` → limits). */
+  readonly stages: readonly { readonly stage: string; readonly methodThrottles: ReadonlyMap<string, PlanThrottle> }[];
+  readonly throttle?: PlanThrottle;
+  /** Requests per key per period; a period starts at 00:00 UTC (a week on Sunday, a month on its first day). */
+  readonly quota?: { readonly limit: number; readonly period: 'DAY' | 'WEEK' | 'MONTH' };
+  /** Ids of the {@link ApiKey}s in the plan (from `AWS::ApiGateway::UsagePlanKey`). */
+  readonly apiKeyIds: readonly string[];
 }
 
 /** A deployed stage (`AWS::ApiGateway::Stage`, or a deployment's `StageName`). */

@@ -46,6 +46,7 @@ export function describeApi(report: ApiReport, baseUrl: string): string[] {
   if (routes.length === 0) {
     lines.push('no routes: the API has no methods');
   }
+  lines.push(...describeApiKeys(api));
   lines.push('versions:');
   for (const stage of api.stages) {
     lines.push(`  ${stage.name}: ${formatTargets(stageTargets(api, stage.variables))}`);
@@ -108,6 +109,36 @@ export function describeChanges(before: ApiDefinition, after: ApiDefinition): st
       lines.push(`route removed: ${route}`);
     }
   }
+  return lines;
+}
+
+/**
+ * The API keys a caller can send (`x-api-key`) with their local values, the routes that require one, and the plans
+ * (with their stages) each key is in; nothing when no route requires a key and the stack has no key.
+ */
+export function describeApiKeys(api: ApiDefinition): string[] {
+  const keyed: string[] = [];
+  const visit = (resource: ApiResource) => {
+    for (const [verb, method] of resource.methods) if (method.apiKeyRequired) keyed.push(`${verb} ${resource.path}`);
+    resource.children.forEach(visit);
+  };
+  visit(api.root);
+  const keys = api.apiKeys ?? [];
+  if (keyed.length === 0 && keys.length === 0) return [];
+  const lines = [`API keys (header x-api-key; required by ${keyed.join(', ') || 'no route'}):`];
+  for (const key of keys) {
+    const plans = (api.usagePlans ?? [])
+      .filter((plan) => plan.apiKeyIds.includes(key.id))
+      .map((plan) => `${plan.name} (${plan.stages.map((s) => s.stage).join(', ')})`);
+    const state = key.enabled ? '' : ', disabled: refused';
+    const origin = key.valueFromTemplate
+      ? 'its value from the template'
+      : 'a local value; on AWS, API Gateway generates it';
+    lines.push(
+      `  ${key.name}: ${key.value} (${origin}${state}; plans: ${plans.join(', ') || 'none: refused everywhere'})`,
+    );
+  }
+  if (keys.length === 0) lines.push('  none: every call to those routes answers 403');
   return lines;
 }
 

@@ -5,6 +5,7 @@ import type { PublishedFunction } from './functions';
 import { buildFunctions, readFunctionSources, readPermissions } from './functions';
 import { IntrinsicResolver } from './intrinsics';
 import { readRestApi } from './rest-api';
+import { readUsagePlans } from './usage-plans';
 import { unsupportedResources } from './unsupported';
 
 /** An {@link ApiDefinition} with what the local API cannot serve and what the user should know at start-up. */
@@ -57,6 +58,7 @@ export async function buildApiDefinition(options: BuildApiDefinitionOptions): Pr
   }
   // after publishing: a method may name a function version, which resolves to the store's current version
   const restApi = readRestApi(template, resolver);
+  const usage = readUsagePlans(template, resolver, restApi.restApiId);
   const functions = buildFunctions({
     template,
     resolver,
@@ -78,12 +80,15 @@ export async function buildApiDefinition(options: BuildApiDefinitionOptions): Pr
       validators: restApi.validators,
       authorizers: restApi.authorizers,
       stages: restApi.stages,
+      apiKeys: usage.apiKeys,
+      usagePlans: usage.usagePlans,
       functions: functions.functions,
       permissions: readPermissions(template, resolver),
     },
     unsupported: [
       ...unsupportedResources(template, resolver),
       ...restApi.unsupported,
+      ...usage.unsupported,
       ...sources.unsupported,
       ...functions.unsupported,
     ],

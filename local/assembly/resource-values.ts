@@ -86,6 +86,9 @@ const RESOURCE_TYPES: Readonly<Record<string, ResourceTypeValues>> = {
   'AWS::ApiGateway::RequestValidator': { ref: shortId, attributes: { RequestValidatorId: shortId } },
   'AWS::ApiGateway::Authorizer': { ref: shortId, attributes: { AuthorizerId: shortId } },
   'AWS::ApiGateway::Stage': { ref: named('StageName', 128), attributes: {} },
+  'AWS::ApiGateway::ApiKey': { ref: shortId, attributes: { APIKeyId: shortId } },
+  'AWS::ApiGateway::UsagePlan': { ref: shortId, attributes: { Id: shortId } },
+  'AWS::ApiGateway::UsagePlanKey': { ref: shortId, attributes: { Id: shortId } },
   // model names are alphanumeric: an unnamed model is named after its logical id
   'AWS::ApiGateway::Model': {
     ref: (context) => context.stringProperty('Name') ?? context.logicalId.replace(/[^A-Za-z0-9]/g, ''),

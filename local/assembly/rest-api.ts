@@ -79,6 +79,13 @@ export function readRestApi(template: CfnTemplate, resolver: IntrinsicResolver):
       `REST API ${apiLogicalId} is defined by an OpenAPI Body, which the local API does not read: define its resources and methods as AWS::ApiGateway resources`,
     );
   }
+  if (api.ApiKeySourceType !== undefined && resolver.stringProperty(apiLogicalId, 'ApiKeySourceType') !== 'HEADER') {
+    unsupported.push({
+      logicalId: apiLogicalId,
+      type: 'AWS::ApiGateway::RestApi',
+      reason: 'ApiKeySourceType AUTHORIZER is not emulated: API keys are read from the x-api-key header',
+    });
+  }
   for (const [property, reason] of IGNORED_API_PROPERTIES) {
     if (api[property] !== undefined) {
       unsupported.push({ logicalId: apiLogicalId, type: 'AWS::ApiGateway::RestApi', reason });
@@ -270,9 +277,6 @@ function readMethod(
     refuse(`${authorizationType} authorization is not checked locally: requests pass as if it were NONE`);
   }
   const apiKeyRequired = asBoolean(property('ApiKeyRequired'), at('ApiKeyRequired'), false);
-  if (apiKeyRequired) {
-    refuse('API keys are not checked locally: requests pass without one');
-  }
   const rawIntegration = property('Integration');
   if (rawIntegration === undefined) {
     refuse('it has no Integration, so API Gateway would not deploy it; it is not served');

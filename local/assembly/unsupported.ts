@@ -11,6 +11,9 @@ export const SERVED_RESOURCE_TYPES: readonly string[] = [
   'AWS::ApiGateway::RequestValidator',
   'AWS::ApiGateway::Deployment',
   'AWS::ApiGateway::Stage',
+  'AWS::ApiGateway::ApiKey',
+  'AWS::ApiGateway::UsagePlan',
+  'AWS::ApiGateway::UsagePlanKey',
   'AWS::Lambda::Function',
   'AWS::Lambda::Alias',
   'AWS::Lambda::Permission',
@@ -44,9 +47,6 @@ export const IGNORED_RESOURCE_TYPES: readonly string[] = [
 /** Why a resource type the local API does not emulate matters, for the start-up listing. */
 const REASONS: Readonly<Record<string, string>> = {
   'AWS::ApiGateway::Authorizer': 'authorizers are not run locally: methods that use one are not protected',
-  'AWS::ApiGateway::ApiKey': 'API keys are not checked locally',
-  'AWS::ApiGateway::UsagePlan': 'usage plans (quotas and their throttling) are not applied locally',
-  'AWS::ApiGateway::UsagePlanKey': 'usage plans (quotas and their throttling) are not applied locally',
   'AWS::ApiGateway::GatewayResponse':
     'custom gateway responses are not applied: gateway errors answer with the default responses',
   'AWS::ApiGateway::DomainName': 'custom domain names are not served: use the stage URLs on the local host',
@@ -55,6 +55,9 @@ const REASONS: Readonly<Record<string, string>> = {
   'AWS::ApiGateway::BasePathMappingV2': 'base path mappings of custom domains are not served',
   'AWS::ApiGateway::VpcLink': 'VPC links are not emulated',
   'AWS::ApiGateway::ClientCertificate': 'client certificates for backend calls are not emulated',
+  'AWS::WAFv2::WebACL':
+    'the WAF web ACL is not applied: no managed rule or rate-based rule blocks a local request (stage throttling is)',
+  'AWS::WAFv2::WebACLAssociation': 'the WAF web ACL is not applied to the local stages',
   'AWS::Lambda::LayerVersion': 'layers are not mounted locally',
   'AWS::Lambda::Url': 'function URLs are not served locally',
   'AWS::Lambda::EventSourceMapping': 'event source mappings do not trigger functions locally',

@@ -14,6 +14,10 @@ export type RequestIdentity = {
   readonly user: null;
   readonly userAgent: string | null;
   readonly userArn: null;
+  /** The API key of a request to a method that requires one (`$context.identity.apiKey`). */
+  readonly apiKey?: string;
+  /** Its id (`$context.identity.apiKeyId`). */
+  readonly apiKeyId?: string;
 };
 
 /**
@@ -195,4 +199,12 @@ function newTraceRoot(epochMillis: number): string {
 /** A client's trace field, if it is one: a short run of letters, digits, `-` or `?` (nothing a header cannot carry). */
 function traceField(value: string | undefined): string | undefined {
   return value !== undefined && /^[0-9A-Za-z?-]{1,64}$/.test(value) ? value : undefined;
+}
+
+/** The request context of a request admitted with an API key: its identity names the key and its id. */
+export function withApiKey(
+  context: RequestContext,
+  key: { readonly value: string; readonly id: string },
+): RequestContext {
+  return { ...context, identity: { ...context.identity, apiKey: key.value, apiKeyId: key.id } };
 }

@@ -3,7 +3,7 @@ import type { LogValue } from './access-log';
 import { compileAccessLog } from './access-log';
 import { chooseDeployment } from './canary';
 import type { RequestContext, TraceHeader } from './context';
-import { buildRequestContext, newExtendedRequestId, newRequestId, traceFor } from './context';
+import { buildRequestContext, newExtendedRequestId, newRequestId, traceFor, withApiKey } from './context';
 import type { GatewayError } from './gateway-responses';
 import { gatewayError, isGatewayError, messageString, renderGatewayError } from './gateway-responses';
 import type { IntegrationReport } from './lambda-integration';
@@ -19,6 +19,7 @@ import { withGatewayHeaders } from './response-headers';
 import type { RouteMatch } from './router';
 import { matchRoute, requestPath, resolveStage } from './router';
 import { createThrottle } from './throttle';
+import { createUsagePlanMeter } from './usage-plans';
 import { createRequestValidation } from './validation';
 import { createTemplateContext } from './vtl';
 
@@ -93,6 +94,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const now = options.now ?? Date.now;
   const throttle = options.throttling === false ? undefined : createThrottle(now);
   const validation = createRequestValidation(api);
+  const usagePlans = createUsagePlanMeter(api, now, options.throttling !== false);
 
   // each stage's access-log format, compiled once
   const accessLogs = new Map<ApiStage, (state: LogState) => string>();
@@ -173,6 +175,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     exchange.requestContext = requestContext;
     if (route === undefined) return finish(exchange, gatewayError('MISSING_AUTHENTICATION_TOKEN'), false, request);
+    if (route.method.apiKeyRequired) {
+      const admitted = usagePlans.admit(stage, route.method, request.headers);
+      if (isGatewayError(admitted)) return finish(exchange, admitted, false, request);
+      exchange.requestContext = withApiKey(requestContext, admitted.key);
+    }
     if (throttle !== undefined && !throttle.admit(stage, route.method))
       return finish(exchange, gatewayError('THROTTLED'), false, request);
 
@@ -197,7 +204,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       route,
       stage,
       stageVariables: deployment.stageVariables,
-      requestContext,
+      requestContext: exchange.requestContext,
       path,
       query,
       headers,
@@ -349,6 +356,8 @@ interface LogState {
 const IDENTITY_FIELDS = [
   'accessKey',
   'accountId',
+  'apiKey',
+  'apiKeyId',
   'caller',
   'cognitoAuthenticationProvider',
   'cognitoAuthenticationType',

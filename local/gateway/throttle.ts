@@ -23,8 +23,24 @@ interface Bucket {
  * from the account's bucket. Time comes from `now` (milliseconds), so behaviour is deterministic under test.
  */
 export function createThrottle(now: () => number): Throttle {
+  const take = tokenBuckets(now);
+  return {
+    admit(stage, method) {
+      const { rate, burst } = limitsFor(stage.methodSettings, method);
+      const methodKey = `${stage.name} ${method.httpMethod} ${method.resourcePath}`;
+      // a request refused by its method takes nothing from the account
+      return take(methodKey, rate, burst) && take('account', ACCOUNT_RATE_LIMIT, ACCOUNT_BURST_LIMIT);
+    },
+  };
+}
+
+/**
+ * Token buckets by key: `take(key, rate, burst)` takes a token from the bucket of that key (created full, holding up
+ * to `burst`, refilled at `rate` per second) and says whether there was one.
+ */
+export function tokenBuckets(now: () => number): (key: string, rate: number, burst: number) => boolean {
   const buckets = new Map<string, Bucket>();
-  const take = (key: string, rate: number, burst: number): boolean => {
+  return (key, rate, burst) => {
     const time = now();
     const bucket = buckets.get(key) ?? { tokens: burst, updatedAt: time };
     bucket.tokens = Math.min(burst, bucket.tokens + (Math.max(0, time - bucket.updatedAt) / 1000) * rate);
@@ -33,14 +49,6 @@ export function createThrottle(now: () => number): Throttle {
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
     return true;
-  };
-  return {
-    admit(stage, method) {
-      const { rate, burst } = limitsFor(stage.methodSettings, method);
-      const methodKey = `${stage.name} ${method.httpMethod} ${method.resourcePath}`;
-      // a request refused by its method takes nothing from the account
-      return take(methodKey, rate, burst) && take('account', ACCOUNT_RATE_LIMIT, ACCOUNT_BURST_LIMIT);
-    },
   };
 }
 

@@ -56,6 +56,24 @@ describe("the project's own assembly", () => {
     expect(loaded.warnings).toEqual([]);
   });
 
+  test('reads the example partner key with a local value, in one plan per stage with the per-method throttle', () => {
+    const [key] = loaded.api.apiKeys ?? [];
+    expect(loaded.api.apiKeys).toHaveLength(1);
+    expect(key).toMatchObject({ name: 'staged-serverless-api-default-example-partner', enabled: true });
+    expect(key!.valueFromTemplate).toBe(false);
+    expect(key!.value).toMatch(/^[A-Za-z0-9]{40}$/);
+    const plans = loaded.api.usagePlans ?? [];
+    expect(plans.map((p) => [p.name, p.stages.map((s) => s.stage), p.apiKeyIds])).toEqual([
+      ['staged-serverless-api-default-partners-beta', ['beta'], [key!.id]],
+      ['staged-serverless-api-default-partners-v1', ['v1'], [key!.id]],
+    ]);
+    const v1 = plans[1]!;
+    expect(v1.quota).toEqual({ limit: 100000, period: 'MONTH' });
+    expect(v1.throttle).toEqual({ rateLimit: 100, burstLimit: 50 });
+    expect(v1.stages[0]!.methodThrottles.get('/api/hello/POST')).toEqual({ rateLimit: 20, burstLimit: 10 });
+    expect(resourceAt(loaded, '/api/hello').methods.get('POST')!.apiKeyRequired).toBe(true);
+  });
+
   test('has the four resources under /api', () => {
     expect(
       descendants(resourceAt(loaded, '/api'))

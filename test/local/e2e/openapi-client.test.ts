@@ -27,7 +27,7 @@ interface WalkedOperation {
  * body sampled from its schema (a request the document says is valid), and checks each answer: a 2xx, a status the
  * operation documents (or any, where only `default` is documented), and a body that its documented schema accepts.
  */
-async function walk(document: OpenApiDocument, stageUrl: string): Promise<WalkedOperation[]> {
+async function walk(document: OpenApiDocument, stageUrl: string, apiKey?: string): Promise<WalkedOperation[]> {
   const dereferenced = (await SwaggerParser.dereference(
     structuredClone(document) as unknown as OpenAPI.Document,
   )) as any;
@@ -49,11 +49,17 @@ async function walk(document: OpenApiDocument, stageUrl: string): Promise<Walked
           .map((p): [string, string] => [p.name, PARAMETER_SAMPLES[p.name]!]),
       );
       const media = operation.requestBody === undefined ? undefined : Object.values(operation.requestBody.content)[0];
+      const headers = new Headers(media === undefined ? {} : { 'Content-Type': 'application/json' });
+      const schemes = credentialsFor(operation.security, dereferenced.components?.securitySchemes ?? {}, apiKey);
+      if (typeof schemes === 'string') {
+        results.push({ operation: name, status: 0, problem: schemes });
+        continue;
+      }
+      for (const [header, value] of schemes) headers.set(header, value);
       const response = await fetch(`${stageUrl}${path}${query.size > 0 ? `?${query.toString()}` : ''}`, {
         method: method === 'x-amazon-apigateway-any-method' ? 'POST' : method.toUpperCase(),
-        ...(media === undefined
-          ? {}
-          : { body: JSON.stringify(sample((media as any).schema)), headers: { 'Content-Type': 'application/json' } }),
+        headers,
+        ...(media === undefined ? {} : { body: JSON.stringify(sample((media as any).schema)) }),
       });
       const text = await response.text();
       const documented = operation.responses[String(response.status)];
@@ -67,6 +73,30 @@ async function walk(document: OpenApiDocument, stageUrl: string): Promise<Walked
     }
   }
   return results;
+}
+
+/**
+ * The headers that satisfy an operation's `security`: an API key scheme (`type: apiKey`, `in: header`, API Gateway's
+ * `api_key`) gets `apiKey` when there is one; any other scheme is a problem the walk reports (it has no credentials).
+ * Without `security`, no headers.
+ */
+function credentialsFor(
+  security: Record<string, string[]>[] | undefined,
+  schemes: Record<string, any>,
+  apiKey: string | undefined,
+): [string, string][] | string {
+  if (security === undefined || security.length === 0) return [];
+  for (const requirement of security) {
+    const names = Object.keys(requirement);
+    const keyed = names.every(
+      (n) =>
+        schemes[n]?.type === 'apiKey' && schemes[n]?.in === 'header' && !schemes[n]?.['x-amazon-apigateway-authtype'],
+    );
+    if (keyed && (names.length === 0 || apiKey !== undefined)) {
+      return names.map((n): [string, string] => [schemes[n].name, apiKey!]);
+    }
+  }
+  return `no credentials for its security ${JSON.stringify(security)}`;
 }
 
 function bodyProblem(ajv: Ajv, content: any, contentType: string | null, text: string): string | undefined {
@@ -120,7 +150,8 @@ describe('the local API against its OpenAPI export (project assembly)', () => {
     });
 
     test('POST /api/hello echoes the key of a body its model accepts', async () => {
-      const { response, data } = await createApiClient(local.url, stage).POST('/api/hello', {
+      const client = createApiClient(local.url, stage, { headers: { 'x-api-key': local.apiKeyOf(stage) } });
+      const { response, data } = await client.POST('/api/hello', {
         body: { key: 'k-1' },
         parseAs: 'json',
       });
@@ -129,7 +160,8 @@ describe('the local API against its OpenAPI export (project assembly)', () => {
     });
 
     test('POST /api/hello answers 400 to a body its model refuses', async () => {
-      const { response, error } = await createApiClient(local.url, stage).POST('/api/hello', {
+      const client = createApiClient(local.url, stage, { headers: { 'x-api-key': local.apiKeyOf(stage) } });
+      const { response, error } = await client.POST('/api/hello', {
         // the types refuse this body: the gateway's validation is what is tested
         body: { key: 42 } as unknown as { key: string },
       });
@@ -177,11 +209,23 @@ describe('the local API against its OpenAPI export (project assembly)', () => {
     });
 
     test('every documented operation answers as documented', async () => {
-      const walked = await walk(served, `${local.url}/${stage}`);
+      const walked = await walk(served, `${local.url}/${stage}`, local.apiKeyOf(stage));
       expect(walked.map((w) => w.operation).sort()).toEqual(
         ['GET /api/faq', 'GET /api/faq/{id}', 'GET /api/health', 'GET /api/hello', 'POST /api/hello'].sort(),
       );
       expect(walked.filter((w) => w.problem !== undefined)).toEqual([]);
+    });
+
+    test('documents the API key POST /api/hello requires: without one the walk has no credentials for it', async () => {
+      expect((served as any).components.securitySchemes.api_key).toEqual({
+        type: 'apiKey',
+        name: 'x-api-key',
+        in: 'header',
+      });
+      const walked = await walk(served, `${local.url}/${stage}`);
+      expect(walked.filter((w) => w.problem !== undefined)).toEqual([
+        { operation: 'POST /api/hello', status: 0, problem: 'no credentials for its security [{"api_key":[]}]' },
+      ]);
     });
   });
 
@@ -192,7 +236,7 @@ describe('the local API against its OpenAPI export (project assembly)', () => {
     // a path the API lacks, and a method /api/health lacks (it has GET only)
     document.paths = { '/api/gone': hello, '/api/health': { post: hello.post } };
 
-    const walked = await walk(document, `${local.url}/beta`);
+    const walked = await walk(document, `${local.url}/beta`, local.apiKeyOf('beta'));
 
     expect(walked).toEqual(
       expect.arrayContaining([

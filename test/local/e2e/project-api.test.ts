@@ -63,16 +63,56 @@ describe('local API over the project assembly', () => {
     });
   });
 
-  describe('POST /api/hello', () => {
-    test('echoes a valid body', async () => {
+  describe('POST /api/hello (API key required in the shipped config)', () => {
+    test('echoes a valid body sent with the API key', async () => {
       const answer = await local.fetch('/beta/api/hello', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', 'x-api-key': local.apiKeyOf('beta') },
         body: '{"key":"k1"}',
       });
 
       expect(answer.status).toBe(200);
       expect(answer.json()).toEqual({ key: 'k1', stage: 'beta', functionVersion: '1' });
+    });
+
+    test.each([
+      ['without an API key', undefined],
+      ['with a key API Gateway never issued', 'not-a-key-of-this-api'],
+    ])('answers 403 Forbidden %s, before the function runs', async (_, key) => {
+      // GIVEN
+      const printedBefore = local.functionLog.length;
+
+      // WHEN
+      const answer = await local.fetch('/v1/api/hello', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(key === undefined ? {} : { 'x-api-key': key }) },
+        body: '{"key":"k1"}',
+      });
+
+      // THEN
+      expect(answer.status).toBe(403);
+      expect(answer.json()).toEqual({ message: 'Forbidden' });
+      expect(local.functionLog.slice(printedBefore)).toEqual([]);
+    });
+
+    test("answers 429 Too Many Requests past the usage plan's throttle of the route, below the stage's", async () => {
+      // WHEN: v1's partners plan throttles POST /api/hello at 20 per second, burst 10; the v1 stage allows 500/250
+      const key = local.apiKeyOf('v1');
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          local.fetch('/v1/api/hello', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'x-api-key': key },
+            body: '{"key":"k1"}',
+          }),
+        ),
+      );
+
+      // THEN: at most the burst and what refilled meanwhile got through
+      const throttled = answers.filter((a) => a.status === 429);
+      expect(throttled.length).toBeGreaterThan(0);
+      expect(throttled[0]!.json()).toEqual({ message: 'Too Many Requests' });
+      expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(10);
     });
 
     test.each([
@@ -84,7 +124,11 @@ describe('local API over the project assembly', () => {
       const printedBefore = local.functionLog.length;
 
       // WHEN
-      const answer = await local.fetch('/beta/api/hello', { method: 'POST', headers: { 'Content-Type': type }, body });
+      const answer = await local.fetch('/beta/api/hello', {
+        method: 'POST',
+        headers: { 'Content-Type': type, 'x-api-key': local.apiKeyOf('beta') },
+        body,
+      });
 
       // THEN: the gateway's message, not the function's
       expect(answer.status).toBe(400);
@@ -259,7 +303,7 @@ describe('local API over the project assembly', () => {
       // WHEN
       const answer = await local.fetch('/beta/api/hello', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', 'x-api-key': local.apiKeyOf('beta') },
         body: Buffer.concat([Buffer.from('{"key":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]),
       });
 

@@ -25,6 +25,11 @@ export interface E2eApi {
   readonly executionLog: string[];
   /** Errors the server caught while answering (each answered 500). */
   readonly errors: unknown[];
+  /**
+   * The local value of an API key a usage plan of `stage` holds (what the start-up report prints), for the
+   * `x-api-key` header of a method that requires one; throws when no plan of the stage holds a key.
+   */
+  apiKeyOf(stage: string): string;
   /** Sends one request to `path` (e.g. `/beta/api/hello`). */
   fetch(urlPath: string, options?: HttpRequestOptions): Promise<HttpAnswer>;
   /** Closes the server and its workers, and removes the version store. */
@@ -66,6 +71,13 @@ export async function startE2eApi(options: E2eApiOptions): Promise<E2eApi> {
     functionLog,
     executionLog,
     errors,
+    apiKeyOf: (stage) => {
+      const { apiKeys = [], usagePlans = [] } = api.loaded.api;
+      const held = usagePlans.filter((p) => p.stages.some((s) => s.stage === stage)).flatMap((p) => p.apiKeyIds);
+      const key = apiKeys.find((k) => k.enabled && held.includes(k.id));
+      if (key === undefined) throw new Error(`no usage plan of the ${stage} stage holds an enabled API key`);
+      return key.value;
+    },
     fetch: (urlPath, requestOptions) => httpRequest(`${api.url}${urlPath}`, requestOptions),
     close: async () => {
       await api.close();

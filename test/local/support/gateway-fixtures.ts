@@ -70,6 +70,7 @@ export interface RouteSpec {
   readonly requestParameters?: Record<string, boolean>;
   readonly requestModels?: Record<string, string>;
   readonly requestValidatorId?: string;
+  readonly apiKeyRequired?: boolean;
 }
 
 /** A stage named `name`: deployment `dep1`, `lambdaAlias` = its name, no canary, no access log. */
@@ -92,6 +93,8 @@ export interface ApiSpec {
   readonly models?: Record<string, unknown>;
   readonly validators?: readonly RequestValidator[];
   readonly binaryMediaTypes?: readonly string[];
+  readonly apiKeys?: ApiDefinition['apiKeys'];
+  readonly usagePlans?: ApiDefinition['usagePlans'];
 }
 
 /**
@@ -133,7 +136,7 @@ export function buildApi(spec: ApiSpec): ApiDefinition {
       resourceId: resource.id,
       resourcePath: resource.path,
       authorizationType: 'NONE',
-      apiKeyRequired: false,
+      apiKeyRequired: route.apiKeyRequired ?? false,
       requestParameters: route.requestParameters ?? {},
       requestModels: route.requestModels ?? {},
       ...(route.requestValidatorId !== undefined && { requestValidatorId: route.requestValidatorId }),
@@ -152,6 +155,8 @@ export function buildApi(spec: ApiSpec): ApiDefinition {
     models: new Map(Object.entries(spec.models ?? {})),
     validators: new Map((spec.validators ?? []).map((validator) => [validator.id, validator])),
     stages: spec.stages ?? [stage('beta')],
+    ...(spec.apiKeys !== undefined && { apiKeys: spec.apiKeys }),
+    ...(spec.usagePlans !== undefined && { usagePlans: spec.usagePlans }),
     functions: [],
     permissions: [],
   };
