@@ -11,6 +11,7 @@ import { ApiGatewayAccount } from './api-gateway-account';
 import type { AuthorizerConfig, RouteAccess, RouteKey } from './access-config';
 import type { AppConfig, FunctionName, StageConfig, VersionSelector } from './config';
 import { FUNCTION_NAMES, MINIMUM_PRODUCTION_RETENTION_DAYS } from './config';
+import { ApiGatewayResponses } from './gateway-responses';
 import { addHealthCheck } from './health-check';
 import { LogEncryptionKey } from './log-encryption-key';
 import { acknowledgeGuardRule } from './policy-validation';
@@ -51,6 +52,8 @@ export class ApiStack extends Stack {
   public readonly functions: Readonly<Record<FunctionName, AliasedFunction>>;
   /** The REST API and its stages. */
   public readonly api: StagedRestApi;
+  /** The JSON bodies, with the request id, of the errors API Gateway answers by itself. */
+  public readonly gatewayResponses: ApiGatewayResponses;
   /** The API keys and usage plans, when the environment configures any. */
   public readonly usagePlans?: ApiUsagePlans;
   /** The per-channel and per-alias alarms, their topic and the release dashboard. */
@@ -99,6 +102,10 @@ export class ApiStack extends Stack {
     });
 
     this.authorizer = config.access.authorizer && this.addAuthorizer(config.access.authorizer);
+    this.gatewayResponses = new ApiGatewayResponses(this, 'GatewayResponses', {
+      api: this.api.api,
+      deployment: this.api.deployment,
+    });
     const routes = this.addRoutes(config);
     if (config.apiKeys.length > 0 || config.usagePlans.length > 0) {
       this.usagePlans = new ApiUsagePlans(this, 'UsagePlans', {

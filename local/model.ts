@@ -29,6 +29,13 @@ export interface ApiDefinition {
    * @default - none
    */
   readonly authorizers?: ReadonlyMap<string, ApiAuthorizer>;
+  /**
+   * The API's gateway responses (`AWS::ApiGateway::GatewayResponse`) by response type (`DEFAULT_4XX`,
+   * `INVALID_API_KEY`…): how the gateway answers its own errors instead of its defaults.
+   *
+   * @default - none: every gateway error answers API Gateway's default response
+   */
+  readonly gatewayResponses?: ReadonlyMap<string, GatewayResponseDefinition>;
   readonly stages: readonly ApiStage[];
   /**
    * The API keys of the stack (`AWS::ApiGateway::ApiKey`), which methods with `apiKeyRequired` accept when a usage
@@ -154,6 +161,23 @@ export interface ApiAuthorizer {
   readonly authorizerResultTtlInSeconds?: number;
   /** User pool ARNs, for `COGNITO_USER_POOLS`. */
   readonly providerArns: readonly string[];
+}
+
+/** An `AWS::ApiGateway::GatewayResponse`: the status, headers and body of one type of the gateway's own errors. */
+export interface GatewayResponseDefinition {
+  readonly logicalId: string;
+  /** `DEFAULT_4XX`, `DEFAULT_5XX`, `INVALID_API_KEY`, `THROTTLED`… */
+  readonly responseType: string;
+  /**
+   * `StatusCode`. On `DEFAULT_4XX` or `DEFAULT_5XX` it becomes the status of every type falling back to it.
+   *
+   * @default - the type's own status (403 for `INVALID_API_KEY`, 429 for `THROTTLED`…)
+   */
+  readonly statusCode?: number;
+  /** `gatewayresponse.header.X` → `'literal'`, `method.request.header.Y` (or `querystring`, `path`), `stageVariables.z`, `context.w`. */
+  readonly responseParameters: Readonly<Record<string, string>>;
+  /** Content type → body template (`$context`, `$stageVariables` substitutions). */
+  readonly responseTemplates: Readonly<Record<string, string>>;
 }
 
 /** An `AWS::ApiGateway::ApiKey`, with the value a caller sends in `x-api-key`. */

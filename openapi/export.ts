@@ -57,7 +57,8 @@ const SIGV4_SCHEME = 'sigv4';
  * - the models as schemas ({@link convertModel}: draft-04 converted where the format differs);
  * - `x-amazon-apigateway-integration` (type, uri, httpMethod, passthrough behaviour, templates, parameters,
  *   responses, timeout), `x-amazon-apigateway-request-validators` and each method's
- *   `x-amazon-apigateway-request-validator`, `x-amazon-apigateway-binary-media-types`;
+ *   `x-amazon-apigateway-request-validator`, `x-amazon-apigateway-binary-media-types`,
+ *   `x-amazon-apigateway-gateway-responses` (each response's status, parameters and templates);
  * - security schemes for API keys (`api_key`), IAM (`sigv4`) and authorizers (`x-amazon-apigateway-authtype`,
  *   `x-amazon-apigateway-authorizer`), and each method's `security`.
  *
@@ -109,6 +110,7 @@ export function exportStage(api: RestApiDefinition, options: ExportOptions): Exp
   );
   const securitySchemes = Object.fromEntries([...context.securitySchemes].sort(([a], [b]) => a.localeCompare(b)));
   const extensions = {
+    ...gatewayResponsesOf(api),
     ...(api.validators.size === 0 ? {} : { 'x-amazon-apigateway-request-validators': validators }),
     ...(api.binaryMediaTypes.length === 0 ? {} : { 'x-amazon-apigateway-binary-media-types': api.binaryMediaTypes }),
   };
@@ -144,6 +146,31 @@ export function exportStage(api: RestApiDefinition, options: ExportOptions): Exp
           ...extensions,
         };
   return { document, warnings };
+}
+
+/**
+ * `x-amazon-apigateway-gateway-responses`: the API's gateway responses by type, each with its `statusCode` (a
+ * string, as AWS writes it), `responseParameters` and `responseTemplates`, the empty ones left out.
+ */
+function gatewayResponsesOf(api: RestApiDefinition): Record<string, unknown> {
+  const responses = [...(api.gatewayResponses?.values() ?? [])].sort((a, b) =>
+    a.responseType.localeCompare(b.responseType),
+  );
+  if (responses.length === 0) return {};
+  return {
+    'x-amazon-apigateway-gateway-responses': Object.fromEntries(
+      responses.map((response) => [
+        response.responseType,
+        {
+          ...(response.statusCode !== undefined && { statusCode: String(response.statusCode) }),
+          ...(Object.keys(response.responseParameters).length > 0 && {
+            responseParameters: response.responseParameters,
+          }),
+          ...(Object.keys(response.responseTemplates).length > 0 && { responseTemplates: response.responseTemplates }),
+        },
+      ]),
+    ),
+  };
 }
 
 /** The stages {@link exportStage} can export, in template order. */

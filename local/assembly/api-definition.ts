@@ -79,6 +79,7 @@ export async function buildApiDefinition(options: BuildApiDefinitionOptions): Pr
       models: restApi.models,
       validators: restApi.validators,
       authorizers: restApi.authorizers,
+      gatewayResponses: restApi.gatewayResponses,
       stages: restApi.stages,
       apiKeys: usage.apiKeys,
       usagePlans: usage.usagePlans,

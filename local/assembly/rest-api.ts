@@ -15,6 +15,7 @@ import type {
   Unsupported,
 } from '../model';
 import type { IntrinsicResolver } from './intrinsics';
+import { readGatewayResponses } from './gateway-responses';
 import type { CfnTemplate } from './template';
 import {
   asBoolean,
@@ -44,6 +45,7 @@ export type RestApiParts = Pick<
   | 'models'
   | 'validators'
   | 'authorizers'
+  | 'gatewayResponses'
   | 'stages'
 > & {
   readonly unsupported: readonly Unsupported[];
@@ -52,7 +54,7 @@ export type RestApiParts = Pick<
 
 /**
  * Reads the stack's REST API: its resource tree (from the `ParentId` chains of `AWS::ApiGateway::Resource`), methods
- * and integrations, models, request validators and stages (from `AWS::ApiGateway::Stage`, or a deployment's
+ * and integrations, models, request validators, gateway responses and stages (from `AWS::ApiGateway::Stage`, or a deployment's
  * `StageName`), every intrinsic resolved.
  *
  * With several REST APIs in the stack, the one with stages is served and the others are listed as unsupported.
@@ -141,6 +143,11 @@ export function readRestApi(template: CfnTemplate, resolver: IntrinsicResolver):
         const authorizer = readAuthorizer(logicalId, resolver);
         return authorizer === undefined ? [] : [[authorizer.id, authorizer] as const];
       }),
+    ),
+    gatewayResponses: readGatewayResponses(
+      mine('AWS::ApiGateway::GatewayResponse').map(([logicalId]) => logicalId),
+      resolver,
+      apiLogicalId,
     ),
     stages,
     unsupported,

@@ -4,6 +4,7 @@ import { compileAccessLog } from './access-log';
 import { chooseDeployment } from './canary';
 import type { RequestContext, TraceHeader } from './context';
 import { buildRequestContext, newExtendedRequestId, newRequestId, traceFor, withApiKey } from './context';
+import { answerGatewayError } from './error-responses';
 import type { GatewayError } from './gateway-responses';
 import { gatewayError, isGatewayError, messageString, renderGatewayError } from './gateway-responses';
 import type { IntegrationReport } from './lambda-integration';
@@ -76,6 +77,8 @@ interface Exchange {
   readonly started: number;
   stage?: ApiStage;
   isCanaryRequest?: boolean;
+  stageVariables?: Readonly<Record<string, string>>;
+  pathParameters?: Readonly<Record<string, string>>;
   requestContext?: RequestContext;
   trace?: TraceHeader;
   report: IntegrationReport;
@@ -109,7 +112,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       options.log?.(`${exchange.requestId} ${request.method} ${request.url}: ${error.detail}`);
     }
     const rendered =
-      error !== undefined ? renderGatewayError(error) : withoutBodyIfForbidden(answer as Exclude<Answer, GatewayError>);
+      error !== undefined
+        ? answerError(error, exchange, request)
+        : withoutBodyIfForbidden(answer as Exclude<Answer, GatewayError>);
     const trace = traced && error === undefined ? exchange.trace?.value : undefined;
     const headers = withGatewayHeaders(rendered.headers, rendered.body, {
       requestId: exchange.requestId,
@@ -139,6 +144,30 @@ export function createGateway(options: GatewayOptions): Gateway {
     };
   };
 
+  const gatewayResponses = api.gatewayResponses ?? new Map();
+  const answerError = (error: GatewayError, exchange: Exchange, request: GatewayRequest) => {
+    if (gatewayResponses.size === 0) return renderGatewayError(error);
+    const answer = answerGatewayError(
+      error,
+      gatewayResponses,
+      {
+        context: exchange.requestContext ?? {
+          requestId: exchange.requestId,
+          extendedRequestId: exchange.extendedRequestId,
+          apiId: api.restApiId,
+        },
+        stageVariables: exchange.stageVariables ?? {},
+        headers: request.headers,
+        query: parseQuery(parseTarget(request.url).rawQuery),
+        pathParameters: exchange.pathParameters ?? {},
+      },
+      headerValue(request.headers, 'accept'),
+    );
+    if (answer.problem !== undefined)
+      options.log?.(`${exchange.requestId} ${request.method} ${request.url}: ${answer.problem}`);
+    return answer;
+  };
+
   const serve = async (request: GatewayRequest, exchange: Exchange): Promise<GatewayResponse> => {
     if (request.body.length > MAX_REQUEST_BODY_BYTES)
       return finish(exchange, gatewayError('REQUEST_TOO_LARGE'), false, request);
@@ -150,6 +179,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const deployment = chooseDeployment(stage, random);
     exchange.stage = stage;
     exchange.isCanaryRequest = deployment.isCanaryRequest;
+    exchange.stageVariables = deployment.stageVariables;
 
     const path = requestPath(rest);
     const route = matchRoute(api.root, path, request.method);
@@ -174,6 +204,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       isCanaryRequest: deployment.isCanaryRequest,
     });
     exchange.requestContext = requestContext;
+    exchange.pathParameters = route?.pathParameters;
     if (route === undefined) return finish(exchange, gatewayError('MISSING_AUTHENTICATION_TOKEN'), false, request);
     if (route.method.apiKeyRequired) {
       const admitted = usagePlans.admit(stage, route.method, request.headers);

@@ -126,8 +126,6 @@ function parameterSource(
   output: IntegrationOutput,
   scope: Omit<TemplateScope, 'body'>,
 ): string | undefined {
-  const literal = /^'(.*)'$/s.exec(source);
-  if (literal !== null) return literal[1];
   const header = /^integration\.response\.(?:multivalue)?header\.(.+)$/.exec(source)?.[1];
   if (header !== undefined) return headerValue(output.headers, header);
   if (source === 'integration.response.body') return output.body;
@@ -140,6 +138,19 @@ function parameterSource(
       return undefined;
     }
   }
+  return sharedParameterSource(source, scope);
+}
+
+/**
+ * The value of a response parameter source every mapping knows, integration responses and gateway responses alike:
+ * a `'literal'`, `stageVariables.x`, or `context.x` (a dotted path, `context.error.messageString` included).
+ */
+export function sharedParameterSource(
+  source: string,
+  scope: Pick<TemplateScope, 'stageVariables' | 'context'>,
+): string | undefined {
+  const literal = /^'(.*)'$/s.exec(source);
+  if (literal !== null) return literal[1];
   const stageVariable = /^stageVariables\.(.+)$/.exec(source)?.[1];
   if (stageVariable !== undefined) return textOf(ownValue(scope.stageVariables, stageVariable));
   const contextPath = /^context\.(.+)$/.exec(source)?.[1];

@@ -94,6 +94,26 @@ describe('exportStage of the project', () => {
     await expect(validate(exportStage(api, { stage, format }).document)).resolves.toBeUndefined();
   });
 
+  test("writes the project's gateway responses: their templates, no status codes", () => {
+    const { document } = exportStage(api, { stage: 'v1' });
+    const responses = document['x-amazon-apigateway-gateway-responses'] as Record<string, any>;
+    expect(Object.keys(responses).sort()).toEqual([
+      'ACCESS_DENIED',
+      'BAD_REQUEST_BODY',
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+      'INVALID_API_KEY',
+      'QUOTA_EXCEEDED',
+      'THROTTLED',
+      'UNAUTHORIZED',
+    ]);
+    expect(responses.THROTTLED).toEqual({
+      responseTemplates: {
+        'application/json': '{"message":$context.error.messageString,"requestId":"$context.requestId"}',
+      },
+    });
+  });
+
   test('swagger-parser refuses a broken document, so the validation above can fail', async () => {
     const { document } = exportStage(api, { stage: 'beta' });
     delete op(document, '/api/faq', 'get').responses;
@@ -214,6 +234,44 @@ describe('exportStage', () => {
       'body-only': { validateRequestBody: true, validateRequestParameters: false },
     });
     expect(document['x-amazon-apigateway-binary-media-types']).toEqual(['image/png']);
+  });
+
+  test('writes the gateway responses by type, as get-export does: string status codes, parameters and templates', async () => {
+    // GIVEN
+    const api = definitionOf(
+      shop()
+        .resource('NotFound', {
+          Type: 'AWS::ApiGateway::GatewayResponse',
+          Properties: {
+            RestApiId: { Ref: 'Api' },
+            ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
+            StatusCode: '404',
+            ResponseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'" },
+            ResponseTemplates: { 'application/json': '{"message":$context.error.messageString}' },
+          },
+        })
+        .resource('Fallback', {
+          Type: 'AWS::ApiGateway::GatewayResponse',
+          Properties: { RestApiId: { Ref: 'Api' }, ResponseType: 'DEFAULT_4XX' },
+        }),
+    );
+
+    // WHEN
+    const { document } = exportStage(api, { stage: 'dev' });
+
+    // THEN
+    expect(document['x-amazon-apigateway-gateway-responses']).toEqual({
+      DEFAULT_4XX: {},
+      MISSING_AUTHENTICATION_TOKEN: {
+        statusCode: '404',
+        responseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'" },
+        responseTemplates: { 'application/json': '{"message":$context.error.messageString}' },
+      },
+    });
+    await expect(validate(document)).resolves.toBeUndefined();
+    expect(exportStage(definitionOf(shop()), { stage: 'dev' }).document).not.toHaveProperty(
+      'x-amazon-apigateway-gateway-responses',
+    );
   });
 
   test('converts a draft-04 type list with null to nullable (OpenAPI 3.0) and x-nullable (Swagger 2.0)', () => {

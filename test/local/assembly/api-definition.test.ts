@@ -429,7 +429,10 @@ describe('loadApi', () => {
         })
         .resource('Auth', { Type: 'AWS::ApiGateway::Authorizer', Properties: { RestApiId: { Ref: 'Api' } } })
         .resource('Key', { Type: 'AWS::ApiGateway::ApiKey', Properties: {} })
-        .resource('NotFound', { Type: 'AWS::ApiGateway::GatewayResponse', Properties: {} })
+        .resource('NotFound', {
+          Type: 'AWS::ApiGateway::GatewayResponse',
+          Properties: { RestApiId: { Ref: 'Api' }, ResponseType: 'MISSING_AUTHENTICATION_TOKEN', StatusCode: '404' },
+        })
         .resource('Domain', { Type: 'AWS::ApiGateway::DomainName', Properties: {} })
         .resource('Table', { Type: 'AWS::DynamoDB::Table', Properties: {} })
         .resource('Metadata', { Type: 'AWS::CDK::Metadata', Properties: {} })
@@ -453,7 +456,6 @@ describe('loadApi', () => {
           'Layered AWS::Lambda::Function',
           `${builder.methodLogicalId('GET', '/proxy')} AWS::ApiGateway::Method`,
           `${builder.methodLogicalId('POST', '/items/{id}')} AWS::ApiGateway::Method`,
-          'NotFound AWS::ApiGateway::GatewayResponse',
           'Py AWS::Lambda::Function',
           'Table AWS::DynamoDB::Table',
         ].sort(),

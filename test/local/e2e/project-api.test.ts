@@ -89,9 +89,10 @@ describe('local API over the project assembly', () => {
         body: '{"key":"k1"}',
       });
 
-      // THEN
+      // THEN: the project's INVALID_API_KEY response, with the request id of the header
       expect(answer.status).toBe(403);
-      expect(answer.json()).toEqual({ message: 'Forbidden' });
+      expect(answer.json()).toEqual({ message: 'Forbidden', requestId: answer.headers['x-amzn-requestid'] });
+      expect(answer.headers['x-amzn-errortype']).toBe('ForbiddenException');
       expect(local.functionLog.slice(printedBefore)).toEqual([]);
     });
 
@@ -111,31 +112,41 @@ describe('local API over the project assembly', () => {
       // THEN: at most the burst and what refilled meanwhile got through
       const throttled = answers.filter((a) => a.status === 429);
       expect(throttled.length).toBeGreaterThan(0);
-      expect(throttled[0]!.json()).toEqual({ message: 'Too Many Requests' });
+      expect(throttled[0]!.json()).toEqual({
+        message: 'Too Many Requests',
+        requestId: throttled[0]!.headers['x-amzn-requestid'],
+      });
       expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(10);
     });
 
     test.each([
-      ['a body without key', 'application/json', '{"nokey":1}'],
-      ['a key that is not a string', 'application/json', '{"key":1}'],
-      ['a body that is not JSON, under another content type', 'text/plain', 'key=1'],
-    ])('answers 400 Invalid request body at the gateway for %s, before the function runs', async (_, type, body) => {
-      // GIVEN
-      const printedBefore = local.functionLog.length;
+      ['a body without key', 'application/json', '{"nokey":1}', "[$ must have required property 'key']"],
+      ['a key that is not a string', 'application/json', '{"key":1}', '[/key must be string]'],
+      ['a body that is not JSON, under another content type', 'text/plain', 'key=1', '[the body is not valid JSON]'],
+    ])(
+      'answers 400 Invalid request body at the gateway for %s, before the function runs',
+      async (_, type, body, why) => {
+        // GIVEN
+        const printedBefore = local.functionLog.length;
 
-      // WHEN
-      const answer = await local.fetch('/beta/api/hello', {
-        method: 'POST',
-        headers: { 'Content-Type': type, 'x-api-key': local.apiKeyOf('beta') },
-        body,
-      });
+        // WHEN
+        const answer = await local.fetch('/beta/api/hello', {
+          method: 'POST',
+          headers: { 'Content-Type': type, 'x-api-key': local.apiKeyOf('beta') },
+          body,
+        });
 
-      // THEN: the gateway's message, not the function's
-      expect(answer.status).toBe(400);
-      expect(answer.json()).toEqual({ message: 'Invalid request body' });
-      expect(answer.headers['x-amzn-errortype']).toBe('BadRequestException');
-      expect(local.functionLog.slice(printedBefore)).toEqual([]);
-    });
+        // THEN: the gateway's message, not the function's, with what the validator found (the project's BAD_REQUEST_BODY)
+        expect(answer.status).toBe(400);
+        expect(answer.json()).toEqual({
+          message: 'Invalid request body',
+          validationErrors: why,
+          requestId: answer.headers['x-amzn-requestid'],
+        });
+        expect(answer.headers['x-amzn-errortype']).toBe('BadRequestException');
+        expect(local.functionLog.slice(printedBefore)).toEqual([]);
+      },
+    );
   });
 
   describe('GET /api/health (MOCK)', () => {
@@ -159,8 +170,12 @@ describe('local API over the project assembly', () => {
     ])('answers 403 Missing Authentication Token for %s', async (_, method, path) => {
       const answer = await local.fetch(path, { method });
 
+      // the project's DEFAULT_4XX response: MISSING_AUTHENTICATION_TOKEN has none of its own
       expect(answer.status).toBe(403);
-      expect(answer.json()).toEqual({ message: 'Missing Authentication Token' });
+      expect(answer.json()).toEqual({
+        message: 'Missing Authentication Token',
+        requestId: answer.headers['x-amzn-requestid'],
+      });
       expect(answer.headers['x-amzn-errortype']).toBe('MissingAuthenticationTokenException');
     });
   });
@@ -324,7 +339,11 @@ describe('local API over the project assembly', () => {
       // THEN
       const throttled = answers.filter((a) => a.status === 429);
       expect(throttled.length).toBeGreaterThan(0);
-      expect(throttled[0]!.json()).toEqual({ message: 'Too Many Requests' });
+      expect(throttled[0]!.json()).toEqual({
+        message: 'Too Many Requests',
+        requestId: throttled[0]!.headers['x-amzn-requestid'],
+      });
+      expect(throttled[0]!.headers['x-amzn-errortype']).toBe('TooManyRequestsException');
       expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(25);
     });
   });

@@ -4,6 +4,7 @@ import type {
   ApiStage,
   GatewayRequest,
   GatewayResponse,
+  GatewayResponseDefinition,
   Integration,
   InvokeOutcome,
   InvokeRequest,
@@ -95,6 +96,8 @@ export interface ApiSpec {
   readonly binaryMediaTypes?: readonly string[];
   readonly apiKeys?: ApiDefinition['apiKeys'];
   readonly usagePlans?: ApiDefinition['usagePlans'];
+  /** The API's gateway responses. */
+  readonly gatewayResponses?: readonly GatewayResponseDefinition[];
 }
 
 /**
@@ -157,6 +160,9 @@ export function buildApi(spec: ApiSpec): ApiDefinition {
     stages: spec.stages ?? [stage('beta')],
     ...(spec.apiKeys !== undefined && { apiKeys: spec.apiKeys }),
     ...(spec.usagePlans !== undefined && { usagePlans: spec.usagePlans }),
+    ...(spec.gatewayResponses !== undefined && {
+      gatewayResponses: new Map(spec.gatewayResponses.map((response) => [response.responseType, response])),
+    }),
     functions: [],
     permissions: [],
   };
