@@ -23,8 +23,8 @@ export interface ApiDefinition {
   /** Request validators by id (the resolved `Ref` of the `AWS::ApiGateway::RequestValidator`). */
   readonly validators: ReadonlyMap<string, RequestValidator>;
   /**
-   * Authorizers by id (the resolved `Ref` of the `AWS::ApiGateway::Authorizer`). The local gateway does not run them;
-   * the OpenAPI export (`openapi/`) describes them.
+   * Authorizers by id (the resolved `Ref` of the `AWS::ApiGateway::Authorizer`). The local gateway runs the Lambda
+   * ones (TOKEN, REQUEST) before methods with `CUSTOM` authorization; the OpenAPI export (`openapi/`) describes them.
    *
    * @default - none
    */

@@ -141,6 +141,13 @@ export function readRestApi(template: CfnTemplate, resolver: IntrinsicResolver):
     authorizers: new Map(
       mine('AWS::ApiGateway::Authorizer').flatMap(([logicalId]) => {
         const authorizer = readAuthorizer(logicalId, resolver);
+        if (authorizer?.type === 'COGNITO_USER_POOLS') {
+          unsupported.push({
+            logicalId,
+            type: 'AWS::ApiGateway::Authorizer',
+            reason: 'Cognito user pool authorizers are not run locally: methods that use one answer 500',
+          });
+        }
         return authorizer === undefined ? [] : [[authorizer.id, authorizer] as const];
       }),
     ),
@@ -412,8 +419,9 @@ function readValidator(logicalId: string, resolver: IntrinsicResolver): RequestV
 }
 
 /**
- * The authorizer as the OpenAPI export describes it; `undefined` for one it cannot read (no `Type`, a property of
- * the wrong type). The local gateway does not run authorizers, so one it cannot read must not stop it serving.
+ * The authorizer as the local gateway runs it (TOKEN and REQUEST) and the OpenAPI export describes it; `undefined`
+ * for one it cannot read (no `Type`, a property of the wrong type): the methods using it answer 500, the others are
+ * served.
  */
 function readAuthorizer(logicalId: string, resolver: IntrinsicResolver): ApiAuthorizer | undefined {
   try {

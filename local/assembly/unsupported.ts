@@ -15,6 +15,7 @@ export const SERVED_RESOURCE_TYPES: readonly string[] = [
   'AWS::ApiGateway::ApiKey',
   'AWS::ApiGateway::UsagePlan',
   'AWS::ApiGateway::UsagePlanKey',
+  'AWS::ApiGateway::Authorizer',
   'AWS::Lambda::Function',
   'AWS::Lambda::Alias',
   'AWS::Lambda::Permission',
@@ -47,7 +48,6 @@ export const IGNORED_RESOURCE_TYPES: readonly string[] = [
 
 /** Why a resource type the local API does not emulate matters, for the start-up listing. */
 const REASONS: Readonly<Record<string, string>> = {
-  'AWS::ApiGateway::Authorizer': 'authorizers are not run locally: methods that use one are not protected',
   'AWS::ApiGateway::DomainName': 'custom domain names are not served: use the stage URLs on the local host',
   'AWS::ApiGateway::DomainNameV2': 'custom domain names are not served: use the stage URLs on the local host',
   'AWS::ApiGateway::BasePathMapping': 'base path mappings of custom domains are not served',

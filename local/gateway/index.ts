@@ -3,7 +3,15 @@ import type { LogValue } from './access-log';
 import { compileAccessLog } from './access-log';
 import { chooseDeployment } from './canary';
 import type { RequestContext, TraceHeader } from './context';
-import { buildRequestContext, newExtendedRequestId, newRequestId, traceFor, withApiKey } from './context';
+import { createAuthorizerRunner } from './authorizers';
+import {
+  buildRequestContext,
+  newExtendedRequestId,
+  newRequestId,
+  traceFor,
+  withApiKey,
+  withAuthorizer,
+} from './context';
 import { answerGatewayError } from './error-responses';
 import type { GatewayError } from './gateway-responses';
 import { gatewayError, isGatewayError, messageString, renderGatewayError } from './gateway-responses';
@@ -98,6 +106,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const throttle = options.throttling === false ? undefined : createThrottle(now);
   const validation = createRequestValidation(api);
   const usagePlans = createUsagePlanMeter(api, now, options.throttling !== false);
+  const authorizers = createAuthorizerRunner(api, invoker, now);
 
   // each stage's access-log format, compiled once
   const accessLogs = new Map<ApiStage, (state: LogState) => string>();
@@ -206,16 +215,33 @@ export function createGateway(options: GatewayOptions): Gateway {
     exchange.requestContext = requestContext;
     exchange.pathParameters = route?.pathParameters;
     if (route === undefined) return finish(exchange, gatewayError('MISSING_AUTHENTICATION_TOKEN'), false, request);
+    const query = parseQuery(target.rawQuery);
+    const headers = integrationHeaders(request.headers, { sourceIp: request.sourceIp, trace: trace.value, host });
+    // the authorizer runs before the API key check, as it must when the key source is AUTHORIZER
+    if (route.method.authorizationType === 'CUSTOM') {
+      const { outcome } = await authorizers.authorize({
+        method: route.method,
+        stage: stage.name,
+        resourcePath: route.resource.path,
+        path,
+        httpMethod: request.method,
+        headers,
+        query,
+        pathParameters: route.pathParameters,
+        stageVariables: deployment.stageVariables,
+        requestContext,
+      });
+      if (isGatewayError(outcome)) return finish(exchange, outcome, false, request);
+      exchange.requestContext = withAuthorizer(exchange.requestContext, outcome.authorizer);
+    }
     if (route.method.apiKeyRequired) {
       const admitted = usagePlans.admit(stage, route.method, request.headers);
       if (isGatewayError(admitted)) return finish(exchange, admitted, false, request);
-      exchange.requestContext = withApiKey(requestContext, admitted.key);
+      exchange.requestContext = withApiKey(exchange.requestContext, admitted.key);
     }
     if (throttle !== undefined && !throttle.admit(stage, route.method))
       return finish(exchange, gatewayError('THROTTLED'), false, request);
 
-    const query = parseQuery(target.rawQuery);
-    const headers = integrationHeaders(request.headers, { sourceIp: request.sourceIp, trace: trace.value, host });
     const contentType = headerValue(request.headers, 'content-type');
     const accept = headerValue(request.headers, 'accept');
     const invalid = validation.validate(route.method, {
