@@ -407,6 +407,11 @@ export interface RequestMetrics {
   readonly integrationLatencyMs?: number;
   /** The function the integration invoked, for requests that invoked one. */
   readonly invoked?: InvokedFunction;
+  /**
+   * What the method's Lambda authorizer did: the function it invoked, or `cached` when a cached result answered
+   * (neither when the request lacked the identity source).
+   */
+  readonly authorizer?: { readonly invoked?: InvokedFunction; readonly cached: boolean };
 }
 
 /** A function invocation of a request, as the gateway saw it end. */

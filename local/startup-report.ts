@@ -186,21 +186,24 @@ export function listRoutes(root: ApiResource): Route[] {
 }
 
 /**
- * The functions a stage's Lambda integrations invoke with these stage variables, and what each runs.
+ * The functions a stage's Lambda integrations and authorizers invoke with these stage variables, and what each runs.
  * Integration URIs name `arn:…:function:<name>[:<qualifier>]` (or just the name) between `functions/` and
  * `/invocations`, with `${stageVariables.x}` resolved per request.
  */
 export function stageTargets(api: ApiDefinition, variables: ApiStage['variables']): StageTarget[] {
   const seen = new Map<string, StageTarget>();
+  const add = (uri: string | undefined) => {
+    const match = uri === undefined ? null : /\/functions\/(.+)\/invocations$/.exec(uri);
+    if (match === null) return;
+    const target = resolveTarget(api, substitute(match[1]!, variables));
+    seen.set(`${target.function}:${target.qualifier}`, target);
+  };
   const visit = (resource: ApiResource) => {
     for (const method of resource.methods.values()) {
-      const uri = method.integration.uri;
-      const match = uri === undefined ? null : /\/functions\/(.+)\/invocations$/.exec(uri);
-      if (match === null) {
-        continue;
+      add(method.integration.uri);
+      if (method.authorizationType === 'CUSTOM' && method.authorizerId !== undefined) {
+        add(api.authorizers?.get(method.authorizerId)?.authorizerUri);
       }
-      const target = resolveTarget(api, substitute(match[1]!, variables));
-      seen.set(`${target.function}:${target.qualifier}`, target);
     }
     resource.children.forEach(visit);
   };

@@ -1,4 +1,4 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 
 /** A source of the JWT secret that fetches it once per warm process. */
 export type SecretSource = () => Promise<string>;
@@ -20,6 +20,7 @@ export function cachedSecret(fetch: () => Promise<string>): SecretSource {
 
 /** The SecureString parameter's decrypted value. */
 export async function fetchParameter(client: SSMClient, name: string): Promise<string> {
+  const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
   const { Parameter } = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
   const value = Parameter?.Value;
   if (value === undefined || value === '') throw new Error(`SSM parameter ${name} has no value`);
@@ -36,6 +37,12 @@ export function secretSourceFromEnvironment(env: NodeJS.ProcessEnv): SecretSourc
   const name = env.JWT_SECRET_PARAMETER;
   // the function exists in every environment, configured or not: an unconfigured one fails its invocations, not its load
   if (name === undefined || name === '') return () => Promise.reject(new Error('JWT_SECRET_PARAMETER is not set'));
-  const client = new SSMClient({});
-  return cachedSecret(() => fetchParameter(client, name));
+  // loaded on first use: under the local API the SDK is never needed (its store may lie where no node_modules
+  // holds the runtime's SDK), and on AWS the runtime provides it
+  let client: SSMClient | undefined;
+  return cachedSecret(async () => {
+    const { SSMClient: Client } = await import('@aws-sdk/client-ssm');
+    client ??= new Client({});
+    return fetchParameter(client, name);
+  });
 }

@@ -287,7 +287,8 @@ function readMethod(
       reason: `${httpMethod} ${resource.path}: ${reason}`,
     });
   const authorizationType = asString(property('AuthorizationType') ?? 'NONE', at('AuthorizationType'));
-  if (authorizationType !== 'NONE') {
+  // CUSTOM methods run their Lambda authorizer (a Cognito one answers 500, listed with the authorizer)
+  if (authorizationType !== 'NONE' && authorizationType !== 'CUSTOM' && authorizationType !== 'COGNITO_USER_POOLS') {
     refuse(`${authorizationType} authorization is not checked locally: requests pass as if it were NONE`);
   }
   const apiKeyRequired = asBoolean(property('ApiKeyRequired'), at('ApiKeyRequired'), false);

@@ -65,7 +65,7 @@ interface PolicyStatement {
 }
 
 /**
- * Creates the runner over an API's authorizers. Results are cached per authorizer and identity-source values for the
+ * Creates the runner over an API's authorizers. Results are cached per stage, authorizer and identity-source values for the
  * authorizer's `AuthorizerResultTtlInSeconds` (300 without one; 0 turns the cache off), and a cached policy is
  * evaluated against each request's own method ARN, as API Gateway does.
  */
@@ -95,8 +95,10 @@ export function createAuthorizerRunner(
       }
       const methodArn = executeApiArn(api.environment, api.restApiId, input.stage, input.httpMethod, input.path);
       const ttlMs = (authorizer.authorizerResultTtlInSeconds ?? DEFAULT_RESULT_TTL_SECONDS) * 1000;
-      // a REQUEST authorizer without identity sources cannot be cached: nothing tells its requests apart
-      const cacheKey = ttlMs > 0 && identity.length > 0 ? JSON.stringify([authorizer.id, ...identity]) : undefined;
+      // a REQUEST authorizer without identity sources cannot be cached: nothing tells its requests apart; each stage
+      // has a cache of its own (FlushStageAuthorizersCache flushes one stage's)
+      const cacheKey =
+        ttlMs > 0 && identity.length > 0 ? JSON.stringify([input.stage, authorizer.id, ...identity]) : undefined;
       const hit = cacheKey === undefined ? undefined : cache.get(cacheKey);
       if (hit !== undefined && hit.expires > now()) {
         return { outcome: decide(hit.result, methodArn, authorizer, 0), report: { cached: true } };

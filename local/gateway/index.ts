@@ -3,6 +3,7 @@ import type { LogValue } from './access-log';
 import { compileAccessLog } from './access-log';
 import { chooseDeployment } from './canary';
 import type { RequestContext, TraceHeader } from './context';
+import type { AuthorizerReport } from './authorizers';
 import { createAuthorizerRunner } from './authorizers';
 import {
   buildRequestContext,
@@ -90,6 +91,7 @@ interface Exchange {
   requestContext?: RequestContext;
   trace?: TraceHeader;
   report: IntegrationReport;
+  authorizer?: AuthorizerReport;
 }
 
 type Answer = { readonly statusCode: number; readonly headers: HeaderLines; readonly body: Buffer } | GatewayError;
@@ -219,7 +221,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const headers = integrationHeaders(request.headers, { sourceIp: request.sourceIp, trace: trace.value, host });
     // the authorizer runs before the API key check, as it must when the key source is AUTHORIZER
     if (route.method.authorizationType === 'CUSTOM') {
-      const { outcome } = await authorizers.authorize({
+      const { outcome, report } = await authorizers.authorize({
         method: route.method,
         stage: stage.name,
         resourcePath: route.resource.path,
@@ -231,6 +233,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         stageVariables: deployment.stageVariables,
         requestContext,
       });
+      exchange.authorizer = report;
       if (isGatewayError(outcome)) return finish(exchange, outcome, false, request);
       exchange.requestContext = withAuthorizer(exchange.requestContext, outcome.authorizer);
     }
@@ -300,6 +303,7 @@ function metricsOf(stage: ApiStage, exchange: Exchange, statusCode: number): Req
     statusCode,
     ...(latency !== undefined && { integrationLatencyMs: latency }),
     ...(invoked !== undefined && { invoked }),
+    ...(exchange.authorizer !== undefined && { authorizer: exchange.authorizer }),
   };
 }
 

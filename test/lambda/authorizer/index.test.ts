@@ -1,4 +1,3 @@
-import type * as ssmModule from '@aws-sdk/client-ssm';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,19 +13,22 @@ function authorizerEvent(headers: Record<string, string>): APIGatewayRequestAuth
 
 type Handler = (typeof authorizerModule)['handler'];
 
+// the handler loads the SDK when it first needs it, from the test's own module registry: one mock serves every load
+const ssm = mockClient(SSMClient);
+afterAll(() => ssm.restore());
+
 /**
- * The handler module loaded afresh under `env` (it reads its environment once, when loaded), with the SSM client of
- * that load mocked.
+ * The handler module loaded afresh under `env` (it reads its environment once, when loaded), with the SSM client
+ * mocked.
  */
 function loadHandler(env: Record<string, string>): { handler: Handler; ssm: ReturnType<typeof mockClient> } {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
     let loaded!: { handler: Handler; ssm: ReturnType<typeof mockClient> };
+    ssm.reset();
+    ssm.on(GetParameterCommand).callsFake(async (input) => answer(input));
     jest.isolateModules(() => {
-      const sdk = jest.requireActual<typeof ssmModule>('@aws-sdk/client-ssm');
-      const ssm = mockClient(sdk.SSMClient);
-      ssm.on(sdk.GetParameterCommand).callsFake(async (input) => answer(input));
       const { handler } = jest.requireActual<typeof authorizerModule>('../../../lambda/authorizer');
       loaded = { handler, ssm };
     });
@@ -108,11 +110,10 @@ describe('secret sources', () => {
   });
 
   test('fails when the parameter has no value', async () => {
-    const ssm = mockClient(SSMClient);
+    ssm.reset();
     ssm.on(GetParameterCommand).resolves({ Parameter: {} });
 
     await expect(fetchParameter(new SSMClient({}), '/api/jwt')).rejects.toThrow('SSM parameter /api/jwt has no value');
-    ssm.restore();
   });
 
   test('fails on use, not on load, when neither the parameter nor the local secret is set', async () => {
