@@ -141,6 +141,14 @@ export function readRestApi(template: CfnTemplate, resolver: IntrinsicResolver):
     authorizers: new Map(
       mine('AWS::ApiGateway::Authorizer').flatMap(([logicalId]) => {
         const authorizer = readAuthorizer(logicalId, resolver);
+        if (authorizer === undefined) {
+          unsupported.push({
+            logicalId,
+            type: 'AWS::ApiGateway::Authorizer',
+            reason:
+              'the authorizer cannot be read (no Type, or a property of the wrong type): methods that use it answer 500',
+          });
+        }
         if (authorizer?.type === 'COGNITO_USER_POOLS') {
           unsupported.push({
             logicalId,
