@@ -21,16 +21,16 @@ afterAll(() => ssm.restore());
  * The handler module loaded afresh under `env` (it reads its environment once, when loaded), with the SSM client
  * mocked.
  */
-function loadHandler(env: Record<string, string>): { handler: Handler; ssm: ReturnType<typeof mockClient> } {
+function loadHandler(env: Record<string, string>): { handler: Handler } {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    let loaded!: { handler: Handler; ssm: ReturnType<typeof mockClient> };
+    let loaded!: { handler: Handler };
     ssm.reset();
     ssm.on(GetParameterCommand).callsFake(async (input) => answer(input));
     jest.isolateModules(() => {
       const { handler } = jest.requireActual<typeof authorizerModule>('../../../lambda/authorizer');
-      loaded = { handler, ssm };
+      loaded = { handler };
     });
     return loaded;
   } finally {
@@ -64,7 +64,7 @@ describe('authorizer handler', () => {
   });
 
   test('fails with Unauthorized for a missing header and a bad token, without reading the secret', async () => {
-    const { handler, ssm } = loadHandler({ JWT_SECRET_PARAMETER: '/api/jwt' });
+    const { handler } = loadHandler({ JWT_SECRET_PARAMETER: '/api/jwt' });
 
     await expect(handler(authorizerEvent({}))).rejects.toThrow(/^Unauthorized$/);
     await expect(handler(authorizerEvent({ Authorization: 'Basic abc' }))).rejects.toThrow(/^Unauthorized$/);
@@ -74,7 +74,7 @@ describe('authorizer handler', () => {
   test('reads the secret from the SSM parameter once per process, decrypted', async () => {
     // PREPARE
     answer = () => Promise.resolve({ Parameter: { Value: 'from-ssm' } });
-    const { handler, ssm } = loadHandler({ JWT_SECRET_PARAMETER: '/api/jwt' });
+    const { handler } = loadHandler({ JWT_SECRET_PARAMETER: '/api/jwt' });
     const token = signToken({ sub: 'bob', exp: Math.floor(Date.now() / 1000) + 60 }, 'from-ssm');
 
     // ACT
