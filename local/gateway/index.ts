@@ -220,7 +220,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const query = parseQuery(target.rawQuery);
     const headers = integrationHeaders(request.headers, { sourceIp: request.sourceIp, trace: trace.value, host });
     // the authorizer runs before the API key check, as it must when the key source is AUTHORIZER
-    if (route.method.authorizationType === 'CUSTOM') {
+    // a Cognito user pool method fails in the runner (500): it must not pass as if it had no authorization
+    if (route.method.authorizationType === 'CUSTOM' || route.method.authorizationType === 'COGNITO_USER_POOLS') {
       const { outcome, report } = await authorizers.authorize({
         method: route.method,
         stage: stage.name,
