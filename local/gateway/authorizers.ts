@@ -1,10 +1,9 @@
 import type { ApiAuthorizer, ApiDefinition, ApiMethod, InvokedFunction, LambdaInvoker } from '../model';
-import type { RequestContext } from './context';
 import type { GatewayError } from './gateway-responses';
 import { describe, gatewayError } from './gateway-responses';
 import { executeApiArn, functionOfUri, invokeWithTimeout, substituteStageVariables } from './invoke';
-import { groupHeaders } from './proxy-event';
-import type { HeaderLines, QueryParameters } from './request';
+import type { ProxyEventInput } from './proxy-event';
+import { buildProxyEvent } from './proxy-event';
 import { headerValue } from './request';
 
 /** API Gateway waits this long for a Lambda authorizer, and answers 500 after it. */
@@ -13,21 +12,14 @@ const AUTHORIZER_TIMEOUT_MS = 29_000;
 /** Without `AuthorizerResultTtlInSeconds`, API Gateway caches a Lambda authorizer's result this long. */
 const DEFAULT_RESULT_TTL_SECONDS = 300;
 
-/** What an authorizer reads of a request that reached a method. */
-export interface AuthorizerInput {
+/** What an authorizer reads of a request that reached a method: what its proxy event would be built from, mostly. */
+export type AuthorizerInput = Pick<
+  ProxyEventInput,
+  'resourcePath' | 'path' | 'httpMethod' | 'headers' | 'query' | 'pathParameters' | 'stageVariables' | 'requestContext'
+> & {
   readonly method: ApiMethod;
   readonly stage: string;
-  readonly resourcePath: string;
-  /** The path after the stage. */
-  readonly path: string;
-  readonly httpMethod: string;
-  /** The headers as they reach an integration. */
-  readonly headers: HeaderLines;
-  readonly query: QueryParameters;
-  readonly pathParameters: Readonly<Record<string, string>>;
-  readonly stageVariables: Readonly<Record<string, string>>;
-  readonly requestContext: RequestContext;
-}
+};
 
 /** A request the authorizer let in: what `requestContext.authorizer` (and `$context.authorizer`) carries. */
 export interface Authorized {
@@ -230,24 +222,18 @@ function authorizerArn(api: ApiDefinition, authorizer: ApiAuthorizer): string {
   return `arn:${partition}:execute-api:${region}:${accountId}:${api.restApiId}/authorizers/${authorizer.id}`;
 }
 
-/** The event of a REQUEST authorizer, with every field the docs list (and `null` for what a request lacks). */
+/**
+ * The event of a REQUEST authorizer, with every field the docs list: a proxy event's, but `type` and `methodArn`
+ * instead of the body.
+ */
 function requestEvent(input: AuthorizerInput, methodArn: string): unknown {
-  const headers = groupHeaders(input.headers);
-  const orNull = <T extends object>(value: T): T | null => (Object.keys(value).length === 0 ? null : value);
-  return {
-    type: 'REQUEST',
-    methodArn,
-    resource: input.resourcePath,
-    path: input.path,
-    httpMethod: input.httpMethod,
-    headers: orNull(headers.single),
-    multiValueHeaders: orNull(headers.multi),
-    queryStringParameters: orNull(Object.fromEntries(input.query.single)),
-    multiValueQueryStringParameters: orNull(Object.fromEntries(input.query.multi)),
-    pathParameters: orNull(input.pathParameters),
-    stageVariables: orNull(input.stageVariables),
-    requestContext: input.requestContext,
-  };
+  // the body and its encoding are left out
+  const {
+    body: _body,
+    isBase64Encoded: _encoded,
+    ...request
+  } = buildProxyEvent({ ...input, body: Buffer.alloc(0), binary: false });
+  return { type: 'REQUEST', methodArn, ...request };
 }
 
 /**

@@ -54,20 +54,8 @@ function authorizer(type: 'REQUEST' | 'TOKEN', ttl: number, extra: Record<string
       Type: type,
       IdentitySource: 'method.request.header.Authorization',
       AuthorizerResultTtlInSeconds: ttl,
-      AuthorizerUri: {
-        'Fn::Join': [
-          '',
-          [
-            'arn:',
-            { Ref: 'AWS::Partition' },
-            ':apigateway:',
-            { Ref: 'AWS::Region' },
-            ':lambda:path/2015-03-31/functions/',
-            { 'Fn::GetAtt': ['Auth', 'Arn'] },
-            ':${stageVariables.lambdaAlias}/invocations',
-          ],
-        ],
-      },
+      // the URI of a proxy integration on the alias the stage names
+      AuthorizerUri: (lambdaProxyIntegration('Auth', '${stageVariables.lambdaAlias}') as { Uri: unknown }).Uri,
       ...extra,
     },
   };
@@ -116,30 +104,7 @@ function authorizerAssembly(gatewayResponses: readonly string[] = []): string {
     properties: { AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: 'Pool' } },
   });
   // the authorizer may be invoked only as one of the API's authorizers, as CDK scopes the permission
-  builder.resource('AuthPermission', {
-    Type: 'AWS::Lambda::Permission',
-    Properties: {
-      Action: 'lambda:InvokeFunction',
-      FunctionName: { Ref: builder.aliasLogicalId('Auth', 'live') },
-      Principal: 'apigateway.amazonaws.com',
-      SourceArn: {
-        'Fn::Join': [
-          '',
-          [
-            'arn:',
-            { Ref: 'AWS::Partition' },
-            ':execute-api:',
-            { Ref: 'AWS::Region' },
-            ':',
-            { Ref: 'AWS::AccountId' },
-            ':',
-            { Ref: 'Api' },
-            '/authorizers/*',
-          ],
-        ],
-      },
-    },
-  });
+  builder.permission('Auth', { qualifier: 'live', source: '/authorizers/*' });
   for (const type of gatewayResponses) {
     builder.resource(`Response${type}`, {
       Type: 'AWS::ApiGateway::GatewayResponse',
