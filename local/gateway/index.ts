@@ -439,6 +439,9 @@ const LOG_VARIABLES: ReadonlyMap<string, (state: LogState) => LogValue> = new Ma
 >([
   ['accountId', ({ exchange }) => exchange.requestContext?.accountId],
   ['apiId', ({ exchange }) => exchange.requestContext?.apiId],
+  ['authorizer.integrationLatency', ({ exchange }) => exchange.requestContext?.authorizer?.integrationLatency],
+  ['authorizer.latency', ({ exchange }) => exchange.requestContext?.authorizer?.integrationLatency],
+  ['authorizer.principalId', ({ exchange }) => exchange.requestContext?.authorizer?.principalId],
   ['awsEndpointRequestId', ({ exchange }) => exchange.report.requestId],
   ['deploymentId', ({ exchange }) => exchange.requestContext?.deploymentId],
   ['domainName', ({ exchange }) => exchange.requestContext?.domainName],

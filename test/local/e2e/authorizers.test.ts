@@ -115,7 +115,13 @@ function authorizerAssembly(gatewayResponses: readonly string[] = []): string {
       },
     });
   }
-  return builder.stage('dev', { variables: { lambdaAlias: 'live' } }).write();
+  return builder
+    .stage('dev', { variables: { lambdaAlias: 'live' } })
+    .stage('logged', {
+      variables: { lambdaAlias: 'live' },
+      accessLogFormat: '$context.status $context.authorizer.principalId $context.authorizer.latency',
+    })
+    .write();
 }
 
 describe('local API: Lambda authorizers', () => {
@@ -255,6 +261,15 @@ describe('local API: Lambda authorizers', () => {
     expect(answer.status).toBe(500);
     expect(answer.headers['x-amzn-errortype']).toBe('AuthorizerConfigurationException');
     expect(local.executionLog.at(-1)).toContain('COGNITO_USER_POOLS authorizers are not run locally');
+  });
+
+  test("writes the authorizer's principal and latency in the access log, - where it ran not", async () => {
+    await local.fetch('/logged/uncached', { headers: { Authorization: 'allow' } });
+    await local.fetch('/logged/uncached');
+
+    const lines = local.exchanges.slice(-2).map((e) => e.response.accessLogLine);
+    expect(lines[0]).toMatch(/^200 alice \d+$/);
+    expect(lines[1]).toBe('401 - -');
   });
 
   test('sends a TOKEN authorizer the token and the method ARN, and answers 401 to a token its expression refuses', async () => {
