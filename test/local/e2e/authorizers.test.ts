@@ -1,4 +1,4 @@
-import { AssemblyBuilder, lambdaProxyIntegration, removeDirectory } from '../support/assembly-builder';
+import { AssemblyBuilder, lambdaProxyIntegration, mockIntegration, removeDirectory } from '../support/assembly-builder';
 import type { E2eApi } from '../support/e2e-local-api';
 import { startE2eApi } from '../support/e2e-local-api';
 
@@ -99,6 +99,10 @@ function authorizerAssembly(gatewayResponses: readonly string[] = []): string {
       properties: custom(id),
     });
   }
+  builder.method('GET', '/mapped', {
+    integration: mockIntegration(200, '{"who":"$context.authorizer.principalId","s":"$context.authorizer.s"}'),
+    properties: custom('Request0'),
+  });
   builder.method('GET', '/pool', {
     integration: lambdaProxyIntegration('Echo', '${stageVariables.lambdaAlias}'),
     properties: { AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: 'Pool' } },
@@ -261,6 +265,12 @@ describe('local API: Lambda authorizers', () => {
     expect(answer.status).toBe(500);
     expect(answer.headers['x-amzn-errortype']).toBe('AuthorizerConfigurationException');
     expect(local.executionLog.at(-1)).toContain('COGNITO_USER_POOLS authorizers are not run locally');
+  });
+
+  test('gives mapping templates $context.authorizer', async () => {
+    const answer = await get('/mapped', 'allow');
+
+    expect(answer.json()).toEqual({ who: 'alice', s: 'x' });
   });
 
   test("writes the authorizer's principal and latency in the access log, - where it ran not", async () => {
