@@ -59,6 +59,14 @@ export interface AliasedFunctionProps {
   readonly description?: string;
 
   /**
+   * Environment variables of the function, beside `NODE_OPTIONS`. Never put secrets here: they show in the console
+   * and the template.
+   *
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+
+  /**
    * Directory esbuild resolves modules from; the bundle's source map names its sources relative to it.
    *
    * @default - the directory above `lib/`
@@ -111,7 +119,7 @@ export class AliasedFunction extends Construct {
       role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
     });
     this.currentVersion = this.function.currentVersion;

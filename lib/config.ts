@@ -40,7 +40,7 @@ export const DEVELOPMENT_STAGES: readonly StageName[] = ['beta'];
 export const MINIMUM_PRODUCTION_RETENTION_DAYS = 365;
 
 /** The functions the API serves; each has a folder `lambda/<name>/` and one alias per stage. */
-export const FUNCTION_NAMES = ['hello', 'faq'] as const;
+export const FUNCTION_NAMES = ['hello', 'faq', 'authorizer'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** The context key under which `cdk.json` holds the configuration. */
@@ -273,7 +273,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
   const settings = mapKeys(STAGE_NAMES, (stage) =>
     parseStageSettings(stagesRaw[stage], `${stagesKey}.${stage}`, stage),
   );
-  const access = parseAccess(root.access, `${CONFIG_CONTEXT_KEY}.access`);
+  const access = parseAccess(root.access, `${CONFIG_CONTEXT_KEY}.access`, apiName);
   checkCaches(
     mapKeys(STAGE_NAMES, (stage) => settings[stage].cache),
     access,

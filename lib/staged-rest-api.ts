@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -78,6 +78,14 @@ export interface ApiStageProps {
    * @default - no cache cluster
    */
   readonly cache?: StageCache;
+}
+
+/** A Lambda REQUEST authorizer of a {@link StagedRestApi}. */
+export interface LambdaRequestAuthorizerOptions {
+  /** Where API Gateway reads the caller's identity, e.g. `method.request.header.Authorization`; missing answers 401. */
+  readonly identitySource: string;
+  /** How long API Gateway caches a decision per identity value, in seconds; 0 turns caching off. */
+  readonly resultTtlSeconds: number;
 }
 
 /** Properties of a {@link StagedRestApi}. */
@@ -266,6 +274,52 @@ export class StagedRestApi extends Construct {
       }
     }
     return method;
+  }
+
+  /**
+   * Adds a Lambda REQUEST authorizer whose URI names the function qualified by the `lambdaAlias` stage variable, so
+   * that authorizer code is released like the integrations' code: each stage (and canary) runs its own alias.
+   *
+   * As for integrations, API Gateway adds no invoke permission for such a URI; this grants each alias a stage can
+   * reach, for this authorizer's ARN only.
+   */
+  public addLambdaRequestAuthorizer(
+    id: string,
+    target: AliasTarget,
+    options: LambdaRequestAuthorizerOptions,
+  ): apigw.IAuthorizer {
+    const stack = Stack.of(this);
+    const authorizer = new apigw.CfnAuthorizer(this, id, {
+      restApiId: this.api.restApiId,
+      name: id,
+      type: 'REQUEST',
+      authorizerUri: stack.formatArn({
+        service: 'apigateway',
+        account: 'lambda',
+        resource: 'path/2015-03-31/functions',
+        resourceName: `${target.function.functionArn}:\${stageVariables.${StagedRestApi.ALIAS_VARIABLE}}/invocations`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
+      identitySource: options.identitySource,
+      authorizerResultTtlInSeconds: options.resultTtlSeconds,
+    });
+    const sourceArn = stack.formatArn({
+      service: 'execute-api',
+      resource: this.api.restApiId,
+      resourceName: `authorizers/${authorizer.ref}`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    for (const stage of this.stageProps) {
+      for (const aliasName of [stage.lambdaAlias, ...(stage.canary ? [stage.canary.lambdaAlias] : [])]) {
+        target.alias(aliasName).addPermission(`Invoke${id}From${pascalCase(stage.stageName)}`, {
+          principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+          action: 'lambda:InvokeFunction',
+          sourceArn,
+          sourceAccount: stack.account,
+        });
+      }
+    }
+    return { authorizerId: authorizer.ref, authorizationType: apigw.AuthorizationType.CUSTOM };
   }
 
   private addStage(props: ApiStageProps, apiProps: StagedRestApiProps): void {

@@ -23,8 +23,8 @@ export interface ApiDefinition {
   /** Request validators by id (the resolved `Ref` of the `AWS::ApiGateway::RequestValidator`). */
   readonly validators: ReadonlyMap<string, RequestValidator>;
   /**
-   * Authorizers by id (the resolved `Ref` of the `AWS::ApiGateway::Authorizer`). The local gateway does not run them;
-   * the OpenAPI export (`openapi/`) describes them.
+   * Authorizers by id (the resolved `Ref` of the `AWS::ApiGateway::Authorizer`). The local gateway runs the Lambda
+   * ones (TOKEN, REQUEST) before methods with `CUSTOM` authorization; the OpenAPI export (`openapi/`) describes them.
    *
    * @default - none
    */
@@ -456,6 +456,11 @@ export interface RequestMetrics {
   readonly integrationLatencyMs?: number;
   /** The function the integration invoked, for requests that invoked one. */
   readonly invoked?: InvokedFunction;
+  /**
+   * What the method's Lambda authorizer did: the function it invoked, or `cached` when a cached result answered
+   * (neither when the request lacked the identity source).
+   */
+  readonly authorizer?: { readonly invoked?: InvokedFunction; readonly cached: boolean };
 }
 
 /** A function invocation of a request, as the gateway saw it end. */

@@ -1,5 +1,6 @@
+import { LOCAL_JWT_SECRET, LOCAL_JWT_SECRET_VARIABLE } from '../common/local-jwt-secret';
 import { planCache } from './gateway/stage-cache';
-import type { ApiDefinition, ApiResource, ApiStage, LambdaFunction, Unsupported } from './model';
+import type { ApiDefinition, ApiMethod, ApiResource, ApiStage, LambdaFunction, Unsupported } from './model';
 
 /** What `loadApi` gives, as far as the report needs it. */
 export interface ApiReport {
@@ -48,8 +49,7 @@ export function describeApi(report: ApiReport, baseUrl: string): string[] {
   if (routes.length === 0) {
     lines.push('no routes: the API has no methods');
   }
-  lines.push(...describeApiKeys(api));
-  lines.push(...describeCustomDomains(api, baseUrl));
+  lines.push(...describeApiKeys(api), ...describeAuthorizers(api), ...describeCustomDomains(api, baseUrl));
   lines.push('versions:');
   for (const stage of api.stages) {
     lines.push(`  ${stage.name}: ${formatTargets(stageTargets(api, stage.variables))}`);
@@ -120,12 +120,7 @@ export function describeChanges(before: ApiDefinition, after: ApiDefinition): st
  * (with their stages) each key is in; nothing when no route requires a key and the stack has no key.
  */
 export function describeApiKeys(api: ApiDefinition): string[] {
-  const keyed: string[] = [];
-  const visit = (resource: ApiResource) => {
-    for (const [verb, method] of resource.methods) if (method.apiKeyRequired) keyed.push(`${verb} ${resource.path}`);
-    resource.children.forEach(visit);
-  };
-  visit(api.root);
+  const keyed = routesWhere(api.root, (method) => method.apiKeyRequired);
   const keys = api.apiKeys ?? [];
   if (keyed.length === 0 && keys.length === 0) return [];
   const lines = [`API keys (header x-api-key; required by ${keyed.join(', ') || 'no route'}):`];
@@ -143,6 +138,40 @@ export function describeApiKeys(api: ApiDefinition): string[] {
   }
   if (keys.length === 0) lines.push('  none: every call to those routes answers 403');
   return lines;
+}
+
+/**
+ * The Lambda authorizers routes use: type, identity source, result TTL and routes, and how to get a token the local
+ * one accepts (its function gets the local JWT secret); nothing when no route uses one.
+ */
+export function describeAuthorizers(api: ApiDefinition): string[] {
+  const lines: string[] = [];
+  for (const authorizer of api.authorizers?.values() ?? []) {
+    const routes = routesWhere(
+      api.root,
+      (method) => method.authorizationType === 'CUSTOM' && method.authorizerId === authorizer.id,
+    );
+    if (routes.length === 0) continue;
+    const ttl = authorizer.authorizerResultTtlInSeconds ?? 300;
+    lines.push(
+      `authorizer ${authorizer.name} (${authorizer.type}, identity ${authorizer.identitySource ?? 'none'}, ` +
+        `results cached ${ttl === 0 ? 'never' : `${ttl} s`}; required by ${routes.join(', ')}):`,
+      `  its function gets ${LOCAL_JWT_SECRET_VARIABLE}=${LOCAL_JWT_SECRET}; a token: npm run token -- --sub alice, ` +
+        `sent as Authorization: Bearer <token>`,
+    );
+  }
+  return lines;
+}
+
+/** `METHOD /path` of every method the predicate picks, in tree order. */
+function routesWhere(root: ApiResource, pick: (method: ApiMethod) => boolean): string[] {
+  const picked: string[] = [];
+  const visit = (resource: ApiResource) => {
+    for (const [verb, method] of resource.methods) if (pick(method)) picked.push(`${verb} ${resource.path}`);
+    resource.children.forEach(visit);
+  };
+  visit(root);
+  return picked;
 }
 
 /**
@@ -217,21 +246,24 @@ export function listRoutes(root: ApiResource): Route[] {
 }
 
 /**
- * The functions a stage's Lambda integrations invoke with these stage variables, and what each runs.
+ * The functions a stage's Lambda integrations and authorizers invoke with these stage variables, and what each runs.
  * Integration URIs name `arn:…:function:<name>[:<qualifier>]` (or just the name) between `functions/` and
  * `/invocations`, with `${stageVariables.x}` resolved per request.
  */
 export function stageTargets(api: ApiDefinition, variables: ApiStage['variables']): StageTarget[] {
   const seen = new Map<string, StageTarget>();
+  const add = (uri: string | undefined) => {
+    const match = uri === undefined ? null : /\/functions\/(.+)\/invocations$/.exec(uri);
+    if (match === null) return;
+    const target = resolveTarget(api, substitute(match[1]!, variables));
+    seen.set(`${target.function}:${target.qualifier}`, target);
+  };
   const visit = (resource: ApiResource) => {
     for (const method of resource.methods.values()) {
-      const uri = method.integration.uri;
-      const match = uri === undefined ? null : /\/functions\/(.+)\/invocations$/.exec(uri);
-      if (match === null) {
-        continue;
+      add(method.integration.uri);
+      if (method.authorizationType === 'CUSTOM' && method.authorizerId !== undefined) {
+        add(api.authorizers?.get(method.authorizerId)?.authorizerUri);
       }
-      const target = resolveTarget(api, substitute(match[1]!, variables));
-      seen.set(`${target.function}:${target.qualifier}`, target);
     }
     resource.children.forEach(visit);
   };

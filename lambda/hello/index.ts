@@ -5,7 +5,10 @@ import type { HttpRequest } from '../shared/request';
 import { json } from '../shared/response';
 import { describeVersion, parseEcho } from './greeting';
 
-/** GET and POST /api/hello: says which stage and Lambda version answered, and echoes a key. */
+/**
+ * GET and POST /api/hello: says which stage and Lambda version answered, and echoes a key; names the caller the
+ * authorizer let in, on a route that has one.
+ */
 export const handler = httpHandler((request, context) => {
   switch (request.method) {
     case 'GET':
@@ -23,6 +26,7 @@ function greet(request: HttpRequest, context: Context): APIGatewayProxyResult {
     stage: request.stage,
     environment: request.stageVariables.environment ?? null,
     functionVersion: context.functionVersion,
+    ...(request.caller && { caller: request.caller }),
   });
 }
 
@@ -32,5 +36,10 @@ function echo(request: HttpRequest, context: Context): APIGatewayProxyResult {
   if (!parsed.ok) {
     throw new BadRequestError(parsed.reason);
   }
-  return json(200, { key: parsed.value.key, stage: request.stage, functionVersion: context.functionVersion });
+  return json(200, {
+    key: parsed.value.key,
+    stage: request.stage,
+    functionVersion: context.functionVersion,
+    ...(request.caller && { caller: request.caller }),
+  });
 }

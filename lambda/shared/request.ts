@@ -12,6 +12,15 @@ export interface HttpRequest {
   readonly pathParameters: StringMap;
   /** The body as text, decoded from base64 when API Gateway encoded it, or null. */
   readonly body: string | null;
+  /** Who the API's Lambda authorizer let in, or null on a route without one. */
+  readonly caller: Caller | null;
+}
+
+/** What a Lambda authorizer passed on: its principal and its context (`requestContext.authorizer`). */
+export interface Caller {
+  readonly principalId: string;
+  /** The authorizer's context values; API Gateway allows only strings, numbers and booleans there. */
+  readonly claims: Readonly<Record<string, string | number | boolean>>;
 }
 
 export type StringMap = Readonly<Partial<Record<string, string>>>;
@@ -32,7 +41,19 @@ export function toHttpRequest(event: unknown): HttpRequest {
     stageVariables: stringsOf(fields.stageVariables),
     pathParameters: stringsOf(fields.pathParameters),
     body: bodyOf(fields.body, fields.isBase64Encoded),
+    caller: callerOf(requestContext.authorizer),
   };
+}
+
+function callerOf(authorizer: unknown): Caller | null {
+  if (!isObject(authorizer) || typeof authorizer.principalId !== 'string') return null;
+  const claims: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(authorizer)) {
+    // integrationLatency is api gateway's own measure of the authorizer call, not a claim
+    if (key === 'principalId' || key === 'integrationLatency') continue;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') claims[key] = value;
+  }
+  return { principalId: authorizer.principalId, claims };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { ApiDefinition, Unsupported } from '../model';
 import type { VersionStore } from '../versions/version-store';
+import { authorizerFunctionIds, withLocalSecret } from './authorizers';
 import type { StackArtifact } from './cloud-assembly';
 import type { PublishedFunction } from './functions';
 import { buildFunctions, readFunctionSources, readPermissions } from './functions';
@@ -45,8 +46,9 @@ export async function buildApiDefinition(options: BuildApiDefinitionOptions): Pr
   });
   const sources = readFunctionSources(template, resolver, stack.assemblyDir);
   const published: PublishedFunction[] = [];
+  const authorizerFunctions = authorizerFunctionIds(template);
   // one at a time: publishing copies bundles, and the machine the local API runs on is often small
-  for (const source of sources.runnable) {
+  for (const source of sources.runnable.map((s) => withLocalSecret(s, authorizerFunctions))) {
     const result = await store.publish(stackName, {
       logicalId: source.logicalId,
       functionName: source.functionName,

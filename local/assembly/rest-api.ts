@@ -144,6 +144,21 @@ export function readRestApi(template: CfnTemplate, resolver: IntrinsicResolver):
     authorizers: new Map(
       mine('AWS::ApiGateway::Authorizer').flatMap(([logicalId]) => {
         const authorizer = readAuthorizer(logicalId, resolver);
+        if (authorizer === undefined) {
+          unsupported.push({
+            logicalId,
+            type: 'AWS::ApiGateway::Authorizer',
+            reason:
+              'the authorizer cannot be read (no Type, or a property of the wrong type): methods that use it answer 500',
+          });
+        }
+        if (authorizer?.type === 'COGNITO_USER_POOLS') {
+          unsupported.push({
+            logicalId,
+            type: 'AWS::ApiGateway::Authorizer',
+            reason: 'Cognito user pool authorizers are not run locally: methods that use one answer 500',
+          });
+        }
         return authorizer === undefined ? [] : [[authorizer.id, authorizer] as const];
       }),
     ),
@@ -283,7 +298,8 @@ function readMethod(
       reason: `${httpMethod} ${resource.path}: ${reason}`,
     });
   const authorizationType = asString(property('AuthorizationType') ?? 'NONE', at('AuthorizationType'));
-  if (authorizationType !== 'NONE') {
+  // CUSTOM methods run their Lambda authorizer (a Cognito one answers 500, listed with the authorizer)
+  if (authorizationType !== 'NONE' && authorizationType !== 'CUSTOM' && authorizationType !== 'COGNITO_USER_POOLS') {
     refuse(`${authorizationType} authorization is not checked locally: requests pass as if it were NONE`);
   }
   const apiKeyRequired = asBoolean(property('ApiKeyRequired'), at('ApiKeyRequired'), false);
@@ -416,8 +432,9 @@ function readValidator(logicalId: string, resolver: IntrinsicResolver): RequestV
 }
 
 /**
- * The authorizer as the OpenAPI export describes it; `undefined` for one it cannot read (no `Type`, a property of
- * the wrong type). The local gateway does not run authorizers, so one it cannot read must not stop it serving.
+ * The authorizer as the local gateway runs it (TOKEN and REQUEST) and the OpenAPI export describes it; `undefined`
+ * for one it cannot read (no `Type`, a property of the wrong type): the methods using it answer 500, the others are
+ * served.
  */
 function readAuthorizer(logicalId: string, resolver: IntrinsicResolver): ApiAuthorizer | undefined {
   try {

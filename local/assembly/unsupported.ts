@@ -17,6 +17,7 @@ export const SERVED_RESOURCE_TYPES: readonly string[] = [
   'AWS::ApiGateway::UsagePlanKey',
   'AWS::ApiGateway::DomainName',
   'AWS::ApiGateway::BasePathMapping',
+  'AWS::ApiGateway::Authorizer',
   'AWS::Lambda::Function',
   'AWS::Lambda::Alias',
   'AWS::Lambda::Permission',
@@ -49,7 +50,6 @@ export const IGNORED_RESOURCE_TYPES: readonly string[] = [
 
 /** Why a resource type the local API does not emulate matters, for the start-up listing. */
 const REASONS: Readonly<Record<string, string>> = {
-  'AWS::ApiGateway::Authorizer': 'authorizers are not run locally: methods that use one are not protected',
   'AWS::ApiGateway::DomainNameV2': 'private custom domain names are not served: use the stage URLs on the local host',
   'AWS::ApiGateway::BasePathMappingV2': 'base path mappings of private custom domains are not served',
   'AWS::Route53::RecordSet': "DNS records are not served: send a custom domain's name in the Host header instead",

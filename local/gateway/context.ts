@@ -48,6 +48,11 @@ export interface RequestContext {
    * `$context` value was: `"true"` or `"false"`.
    */
   readonly isCanaryRequest?: boolean;
+  /**
+   * On a method with a Lambda authorizer: its `principalId`, its context values (as strings) and its
+   * `integrationLatency`.
+   */
+  readonly authorizer?: Readonly<Record<string, string | number>>;
 }
 
 /** What a request context is built from. */
@@ -205,6 +210,14 @@ function newTraceRoot(epochMillis: number): string {
 /** A client's trace field, if it is one: a short run of letters, digits, `-` or `?` (nothing a header cannot carry). */
 function traceField(value: string | undefined): string | undefined {
   return value !== undefined && /^[0-9A-Za-z?-]{1,64}$/.test(value) ? value : undefined;
+}
+
+/** The request context of a request a Lambda authorizer let in: `authorizer` carries what it passed on. */
+export function withAuthorizer(
+  context: RequestContext,
+  authorizer: Readonly<Record<string, string | number>>,
+): RequestContext {
+  return { ...context, authorizer };
 }
 
 /** The request context of a request admitted with an API key: its identity names the key and its id. */

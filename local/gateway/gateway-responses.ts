@@ -47,7 +47,7 @@ interface ErrorSpec {
  * Status, `x-amzn-ErrorType` and message of each error, as recorded against AWS where a recording exists (the
  * default status of every type, MissingAuthenticationTokenException, InternalServerErrorException on 500s, the
  * routing, validation, timeout and 413 messages); the other error-type headers and the messages of types the
- * local gateway never raises (authorizers, signatures, WAF) follow what emulators and AWS's troubleshooting pages
+ * local gateway never raises (signatures, WAF) and of the authorizers' follow what emulators and AWS's troubleshooting pages
  * show.
  */
 const ERRORS: Readonly<Record<GatewayErrorType, ErrorSpec>> = {
@@ -156,6 +156,11 @@ export interface GatewayError {
   readonly spaced: boolean;
   /** `$context.error.validationErrorString`, for body validation failures. */
   readonly validationErrorString?: string;
+  /**
+   * The key of the message in the default body: `message`, except `Message` for an authorizer's deny, as AWS answers
+   * it when no gateway response applies (a gateway response's template decides its own body).
+   */
+  readonly bodyKey?: 'Message';
   /** Why, in the words of API Gateway's execution log, for the local console. */
   readonly detail?: string;
 }
@@ -167,6 +172,7 @@ export interface GatewayErrorOptions {
   readonly message?: string;
   readonly spaced?: boolean;
   readonly validationErrorString?: string;
+  readonly bodyKey?: 'Message';
   readonly detail?: string;
 }
 
@@ -181,6 +187,7 @@ export function gatewayError(type: GatewayErrorType, options: GatewayErrorOption
     message: options.message ?? spec.message,
     spaced: options.spaced ?? spec.spaced,
     ...(options.validationErrorString !== undefined && { validationErrorString: options.validationErrorString }),
+    ...(options.bodyKey !== undefined && { bodyKey: options.bodyKey }),
     ...(options.detail !== undefined && { detail: options.detail }),
   };
 }
@@ -219,6 +226,6 @@ export function renderGatewayError(error: GatewayError): {
       ['Content-Type', 'application/json'],
       ['x-amzn-ErrorType', error.errorType],
     ],
-    body: Buffer.from(`{"message":${messageString(error)}}`),
+    body: Buffer.from(`{"${error.bodyKey ?? 'message'}":${messageString(error)}}`),
   };
 }

@@ -3,7 +3,16 @@ import type { LogValue } from './access-log';
 import { compileAccessLog } from './access-log';
 import { chooseDeployment } from './canary';
 import type { RequestContext, TraceHeader } from './context';
-import { buildRequestContext, newExtendedRequestId, newRequestId, traceFor, withApiKey } from './context';
+import type { AuthorizerReport } from './authorizers';
+import { createAuthorizerRunner } from './authorizers';
+import {
+  buildRequestContext,
+  newExtendedRequestId,
+  newRequestId,
+  traceFor,
+  withApiKey,
+  withAuthorizer,
+} from './context';
 import { answerGatewayError } from './error-responses';
 import type { GatewayError } from './gateway-responses';
 import { gatewayError, isGatewayError, messageString, renderGatewayError } from './gateway-responses';
@@ -91,6 +100,7 @@ interface Exchange {
   trace?: TraceHeader;
   report: IntegrationReport;
   cache?: 'hit' | 'miss';
+  authorizer?: AuthorizerReport;
 }
 
 type Answer = { readonly statusCode: number; readonly headers: HeaderLines; readonly body: Buffer } | GatewayError;
@@ -109,6 +119,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const usagePlans = createUsagePlanMeter(api, now, options.throttling !== false);
   const stageCaches = options.stageCaches ?? new StageCaches(now);
   stageCaches.syncClusters(api.stages);
+  const authorizers = createAuthorizerRunner(api, invoker, now);
 
   // each stage's access-log format, compiled once
   const accessLogs = new Map<ApiStage, (state: LogState) => string>();
@@ -224,16 +235,35 @@ export function createGateway(options: GatewayOptions): Gateway {
     exchange.requestContext = requestContext;
     exchange.pathParameters = route?.pathParameters;
     if (route === undefined) return finish(exchange, gatewayError('MISSING_AUTHENTICATION_TOKEN'), false, request);
+    const query = parseQuery(target.rawQuery);
+    const headers = integrationHeaders(request.headers, { sourceIp: request.sourceIp, trace: trace.value, host });
+    // the authorizer runs before the API key check, as it must when the key source is AUTHORIZER
+    // a Cognito user pool method fails in the runner (500): it must not pass as if it had no authorization
+    if (route.method.authorizationType === 'CUSTOM' || route.method.authorizationType === 'COGNITO_USER_POOLS') {
+      const { outcome, report } = await authorizers.authorize({
+        method: route.method,
+        stage: stage.name,
+        resourcePath: route.resource.path,
+        path,
+        httpMethod: request.method,
+        headers,
+        query,
+        pathParameters: route.pathParameters,
+        stageVariables: deployment.stageVariables,
+        requestContext,
+      });
+      exchange.authorizer = report;
+      if (isGatewayError(outcome)) return finish(exchange, outcome, false, request);
+      exchange.requestContext = withAuthorizer(exchange.requestContext, outcome.authorizer);
+    }
     if (route.method.apiKeyRequired) {
       const admitted = usagePlans.admit(stage, route.method, request.headers);
       if (isGatewayError(admitted)) return finish(exchange, admitted, false, request);
-      exchange.requestContext = withApiKey(requestContext, admitted.key);
+      exchange.requestContext = withApiKey(exchange.requestContext, admitted.key);
     }
     if (throttle !== undefined && !throttle.admit(stage, route.method))
       return finish(exchange, gatewayError('THROTTLED'), false, request);
 
-    const query = parseQuery(target.rawQuery);
-    const headers = integrationHeaders(request.headers, { sourceIp: request.sourceIp, trace: trace.value, host });
     const contentType = headerValue(request.headers, 'content-type');
     const accept = headerValue(request.headers, 'accept');
     const invalid = validation.validate(route.method, {
@@ -317,6 +347,7 @@ function metricsOf(stage: ApiStage, exchange: Exchange, statusCode: number): Req
     statusCode,
     ...(latency !== undefined && { integrationLatencyMs: latency }),
     ...(invoked !== undefined && { invoked }),
+    ...(exchange.authorizer !== undefined && { authorizer: exchange.authorizer }),
   };
 }
 
@@ -451,6 +482,9 @@ const LOG_VARIABLES: ReadonlyMap<string, (state: LogState) => LogValue> = new Ma
 >([
   ['accountId', ({ exchange }) => exchange.requestContext?.accountId],
   ['apiId', ({ exchange }) => exchange.requestContext?.apiId],
+  ['authorizer.integrationLatency', ({ exchange }) => exchange.requestContext?.authorizer?.integrationLatency],
+  ['authorizer.latency', ({ exchange }) => exchange.requestContext?.authorizer?.integrationLatency],
+  ['authorizer.principalId', ({ exchange }) => exchange.requestContext?.authorizer?.principalId],
   ['awsEndpointRequestId', ({ exchange }) => exchange.report.requestId],
   ['deploymentId', ({ exchange }) => exchange.requestContext?.deploymentId],
   ['domainName', ({ exchange }) => exchange.requestContext?.domainName],

@@ -1,11 +1,12 @@
 import { anyRouteRequires, parseAccess, ROUTES } from '../../lib/access-config';
 import { ConfigError } from '../../lib/config';
 
-const parse = (routes: unknown) => parseAccess({ routes }, 'api.access');
+const LAMBDA = { type: 'lambda' };
+const parse = (routes: unknown) => parseAccess({ routes, authorizer: LAMBDA }, 'api.access', 'shop');
 
 describe('parseAccess', () => {
   it('makes every route public when the config is silent', () => {
-    for (const access of [parseAccess(undefined, 'api.access'), parseAccess({}, 'api.access')]) {
+    for (const access of [parseAccess(undefined, 'api.access', 'shop'), parseAccess({}, 'api.access', 'shop')]) {
       expect(Object.keys(access.routes)).toEqual([...ROUTES]);
       for (const route of ROUTES) expect(access.routes[route]).toEqual({ authorization: 'none', apiKey: false });
       expect(anyRouteRequires(access, 'apiKey')).toBe(false);
@@ -49,9 +50,60 @@ describe('parseAccess', () => {
   });
 
   it('refuses an unknown setting and a routes value that is no object', () => {
-    expect(() => parseAccess({ route: {} }, 'api.access')).toThrow(
-      'api.access.route is not a known setting; known settings: routes',
+    expect(() => parseAccess({ route: {} }, 'api.access', 'shop')).toThrow(
+      'api.access.route is not a known setting; known settings: routes, authorizer',
     );
-    expect(() => parseAccess({ routes: [] }, 'api.access')).toThrow('api.access.routes must be an object, got []');
+    expect(() => parseAccess({ routes: [] }, 'api.access', 'shop')).toThrow(
+      'api.access.routes must be an object, got []',
+    );
+  });
+});
+
+describe('parseAccess: the authorizer', () => {
+  it('defaults the secret parameter under the API name and the cache to 300 s', () => {
+    expect(parseAccess({ authorizer: LAMBDA }, 'api.access', 'shop').authorizer).toEqual({
+      type: 'lambda',
+      secretParameter: '/shop/authorizer/jwt-secret',
+      resultTtlSeconds: 300,
+    });
+  });
+
+  it('reads a secret parameter and a TTL of 0 (no cache) and 3600 (the maximum)', () => {
+    for (const resultTtlSeconds of [0, 3600]) {
+      const raw = { authorizer: { type: 'lambda', secretParameter: '/team/jwt', resultTtlSeconds } };
+      expect(parseAccess(raw, 'api.access', 'shop').authorizer).toEqual({
+        type: 'lambda',
+        secretParameter: '/team/jwt',
+        resultTtlSeconds,
+      });
+    }
+  });
+
+  it('has no authorizer when the config names none', () => {
+    expect(parseAccess({ routes: { 'GET /api/faq': ['iam'] } }, 'api.access', 'shop').authorizer).toBeUndefined();
+  });
+
+  it('fails when a route lists "authorizer" and no authorizer is configured', () => {
+    expect(() => parseAccess({ routes: { 'POST /api/hello': ['authorizer'] } }, 'api.access', 'shop')).toThrow(
+      'api.access.routes["POST /api/hello"] lists "authorizer", but api.access.authorizer is missing; configure one or drop it',
+    );
+  });
+
+  it.each([
+    [{ type: 'cognito' }, 'api.access.authorizer.type must be one of lambda, got "cognito"'],
+    [{}, 'api.access.authorizer.type is missing'],
+    [
+      { type: 'lambda', resultTtlSeconds: 3601 },
+      'api.access.authorizer.resultTtlSeconds must be between 0 and 3600, got 3601',
+    ],
+    [{ type: 'lambda', resultTtlSeconds: -1 }, 'resultTtlSeconds must be a non-negative integer, got -1'],
+    [{ type: 'lambda', resultTtlSeconds: 1.5 }, 'resultTtlSeconds must be a non-negative integer, got 1.5'],
+    [{ type: 'lambda', secretParameter: 'jwt' }, 'api.access.authorizer.secretParameter must be an SSM parameter name'],
+    [{ type: 'lambda', secretParameter: '/aws/jwt' }, 'not under /aws or /ssm'],
+    [{ type: 'lambda', secretParameter: '/a b' }, 'secretParameter must be an SSM parameter name'],
+    [{ type: 'lambda', ttl: 1 }, 'api.access.authorizer.ttl is not a known setting'],
+  ])('fails when the authorizer is %j', (authorizer, message) => {
+    expect(() => parseAccess({ authorizer }, 'api.access', 'shop')).toThrow(ConfigError);
+    expect(() => parseAccess({ authorizer }, 'api.access', 'shop')).toThrow(message);
   });
 });

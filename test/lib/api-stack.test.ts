@@ -27,7 +27,7 @@ const methodFor = (pathPart: string, httpMethod: string): Resource => {
 };
 
 describe('functions', () => {
-  test.each(['Hello', 'Faq'])('%s runs on Node.js 24, arm64, JSON logs, with source maps on', (name) => {
+  test.each(['Hello', 'Faq', 'Authorizer'])('%s runs on Node.js 24, arm64, JSON logs, with source maps on', (name) => {
     const fn = only('AWS::Lambda::Function', `${name}`).Properties;
     expect(fn).toMatchObject({
       Runtime: 'nodejs24.x',
@@ -37,13 +37,13 @@ describe('functions', () => {
         LogFormat: 'JSON',
         LogGroup: { Ref: logicalId(template, 'AWS::Logs::LogGroup', `${name}LogGroup`) },
       },
-      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
     });
     expect(fn.Code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
   });
 
   test("each function has its own log group, kept as long as the longest-kept stage's logs (v1: 365 days)", () => {
-    for (const name of ['Hello', 'Faq']) {
+    for (const name of ['Hello', 'Faq', 'Authorizer']) {
       expect(only('AWS::Logs::LogGroup', `${name}LogGroup`).Properties.RetentionInDays).toBe(365);
     }
   });
@@ -53,14 +53,14 @@ describe('functions', () => {
     const stages = config.stages.map((s) => ({ ...s, logRetentionDays: s.name === 'beta' ? 731 : 400 }));
     const { template: longer } = synthApiStack({ ...config, stages });
     const retentions = Object.entries(longer.findResources('AWS::Logs::LogGroup'))
-      .filter(([id]) => /^(Hello|Faq)LogGroup/.test(id))
+      .filter(([id]) => /^(Hello|Faq|Authorizer)LogGroup/.test(id))
       .map(([, g]) => g.Properties.RetentionInDays);
-    expect(retentions).toEqual([731, 731]);
+    expect(retentions).toEqual([731, 731, 731]);
   });
 
   test('function roles have no managed policies and write only to their own log group', () => {
-    const lambdaRoles = resources('AWS::IAM::Role').filter(([id]) => /^(Hello|Faq)ServiceRole/.test(id));
-    expect(lambdaRoles).toHaveLength(2);
+    const lambdaRoles = resources('AWS::IAM::Role').filter(([id]) => /^(Hello|Faq|Authorizer)ServiceRole/.test(id));
+    expect(lambdaRoles).toHaveLength(3);
     for (const [, role] of lambdaRoles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     const policy = only('AWS::IAM::Policy', 'HelloServiceRoleDefaultPolicy').Properties;
     expect(policy.PolicyDocument.Statement).toEqual([
@@ -83,7 +83,7 @@ describe('functions', () => {
       .filter((name) => name.startsWith('asset.'))
       .map((name) => path.join(assembly.directory, name));
     expect(bundled.functions.hello.function.runtime.name).toBe('nodejs24.x');
-    expect(assetDirs).toHaveLength(2);
+    expect(assetDirs).toHaveLength(3);
     for (const dir of assetDirs) {
       const code = fs.readFileSync(path.join(dir, 'index.js'), 'utf8');
       expect(fs.existsSync(path.join(dir, 'index.js.map'))).toBe(true);
@@ -98,6 +98,7 @@ describe('versions and aliases', () => {
     expect(versions.map(([id]) => id.replace(/[0-9A-F]{8}[0-9a-f]{32}$/, ''))).toEqual([
       'HelloCurrentVersion',
       'FaqCurrentVersion',
+      'AuthorizerCurrentVersion',
     ]);
     for (const [, version] of versions) {
       expect(version).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
@@ -135,7 +136,7 @@ describe('versions and aliases', () => {
 
   test('there is exactly one alias per function per release channel', () => {
     const names = resources('AWS::Lambda::Alias').map(([, a]) => a.Properties.Name as string);
-    expect(names.sort()).toEqual(['beta', 'beta', 'candidate', 'candidate', 'v1', 'v1']);
+    expect(names.sort()).toEqual(['beta', 'beta', 'beta', 'candidate', 'candidate', 'candidate', 'v1', 'v1', 'v1']);
   });
 });
 
@@ -321,7 +322,7 @@ describe('log encryption', () => {
     expect(key().Properties.EnableKeyRotation).toBe(true);
     const keyId = logicalId(template, 'AWS::KMS::Key', 'LogKey');
     const groups = resources('AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(7);
+    expect(groups).toHaveLength(8);
     for (const [id, group] of groups) {
       expect([id, group.Properties.KmsKeyId]).toEqual([id, { 'Fn::GetAtt': [keyId, 'Arn'] }]);
     }
@@ -392,7 +393,9 @@ describe('invoke permissions', () => {
       [alias('FaqCandidateAlias'), arn('v1/GET/api/faq')],
       [alias('FaqCandidateAlias'), arn('v1/GET/api/faq/*')],
     ];
-    const actual = permissions().map((p) => [p.alias, p.sourceArn]);
+    const actual = permissions()
+      .filter((p) => !p.sourceArn.includes('/authorizers/'))
+      .map((p) => [p.alias, p.sourceArn]);
     expect(actual.sort()).toEqual(expected.sort());
     for (const p of permissions()) {
       expect(p).toMatchObject({ principal: 'apigateway.amazonaws.com', action: 'lambda:InvokeFunction' });
@@ -401,7 +404,7 @@ describe('invoke permissions', () => {
 
   test("each permission names the API's account as its source account (confused-deputy guard)", () => {
     const sourceAccounts = resources('AWS::Lambda::Permission').map(([, p]) => p.Properties.SourceAccount);
-    expect(sourceAccounts).toHaveLength(12);
+    expect(sourceAccounts).toHaveLength(15);
     for (const account of sourceAccounts) expect(account).toEqual({ Ref: 'AWS::AccountId' });
   });
 
@@ -510,7 +513,7 @@ describe('outputs', () => {
     expect(outputs.HelloBetaVersion.Value).toEqual({
       'Fn::GetAtt': [logicalId(template, 'AWS::Lambda::Version', 'HelloCurrentVersion'), 'Version'],
     });
-    expect(Object.keys(outputs).filter((k) => k.endsWith('Version'))).toHaveLength(6);
+    expect(Object.keys(outputs).filter((k) => k.endsWith('Version'))).toHaveLength(9);
   });
 
   test('the stack exposes its functions and stages to callers', () => {
@@ -528,10 +531,12 @@ describe('route access', () => {
 
   test('every route of the shipped config without an access entry is public: no API key, no authorization', () => {
     const config = shippedConfig();
-    const publicMethods = methodsOf(template).filter((m) => m.Properties.ApiKeyRequired !== true);
+    const publicMethods = methodsOf(template).filter(
+      (m) => m.Properties.ApiKeyRequired !== true && m.Properties.AuthorizationType === 'NONE',
+    );
     expect(publicMethods.length).toBeGreaterThan(0);
-    for (const m of publicMethods) expect(m.Properties.AuthorizationType).toBe('NONE');
-    expect(Object.values(config.access.routes).filter((r) => !r.apiKey).length).toBe(publicMethods.length);
+    const publicRoutes = Object.values(config.access.routes).filter((r) => !r.apiKey && r.authorization === 'none');
+    expect(publicMethods).toHaveLength(publicRoutes.length);
   });
 
   test('a route that requires an API key and IAM renders ApiKeyRequired and AuthorizationType AWS_IAM', () => {
@@ -543,5 +548,84 @@ describe('route access', () => {
     const iam = methodsOf(guarded).filter((m) => m.Properties.AuthorizationType === 'AWS_IAM');
     expect(iam).toHaveLength(1);
     expect(iam[0]!.Properties.HttpMethod).toBe('GET');
+  });
+});
+
+describe('authorizer', () => {
+  const authorizers = () => resources('AWS::ApiGateway::Authorizer');
+
+  test('is one REQUEST authorizer reading the Authorization header, its results cached for the configured TTL', () => {
+    expect(authorizers()).toHaveLength(1);
+    expect(authorizers()[0]![1].Properties).toMatchObject({
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: shippedConfig().access.authorizer!.resultTtlSeconds,
+      RestApiId: { Ref: logicalId(template, 'AWS::ApiGateway::RestApi', 'Api') },
+    });
+  });
+
+  test('invokes the authorizer function qualified by the lambdaAlias stage variable', () => {
+    const fn = logicalId(template, 'AWS::Lambda::Function', 'Authorizer');
+    expect(flatten(authorizers()[0]![1].Properties.AuthorizerUri)).toBe(
+      'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${' +
+        fn +
+        '.Arn}:${stageVariables.lambdaAlias}/invocations',
+    );
+  });
+
+  test('each authorizer alias may be invoked by API Gateway for this authorizer only, with the source account', () => {
+    const authorizer = authorizers()[0]![0];
+    const api = logicalId(template, 'AWS::ApiGateway::RestApi', 'Api');
+    const granted = resources('AWS::Lambda::Permission')
+      .filter(([, p]) => /^Authorizer/.test(p.Properties.FunctionName.Ref as string))
+      .map(([, p]) => [p.Properties.FunctionName.Ref, flatten(p.Properties.SourceArn), p.Properties.SourceAccount]);
+    const arn = `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${api}}/authorizers/\${${authorizer}}`;
+    const account = { Ref: 'AWS::AccountId' };
+    expect(granted.sort()).toEqual(
+      ['AuthorizerBetaAlias', 'AuthorizerCandidateAlias', 'AuthorizerV1Alias'].map((alias) => [
+        logicalId(template, 'AWS::Lambda::Alias', alias),
+        arn,
+        account,
+      ]),
+    );
+  });
+
+  test('the methods listing authorizer are CUSTOM with its id; the others use none', () => {
+    const authorizer = authorizers()[0]![0];
+    expect(methodFor('hello', 'POST').Properties).toMatchObject({
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: { Ref: authorizer },
+    });
+    for (const [pathPart, method] of [
+      ['hello', 'GET'],
+      ['faq', 'GET'],
+    ] as const) {
+      expect(methodFor(pathPart, method).Properties.AuthorizationType).toBe('NONE');
+      expect(methodFor(pathPart, method).Properties.AuthorizerId).toBeUndefined();
+    }
+  });
+
+  test('the function reads the configured secret parameter, by name in its environment and by its ARN in its policy', () => {
+    const { secretParameter } = shippedConfig().access.authorizer!;
+    const fn = only('AWS::Lambda::Function', 'Authorizer').Properties;
+    expect(fn.Environment.Variables.JWT_SECRET_PARAMETER).toBe(secretParameter);
+    const statements = only('AWS::IAM::Policy', 'AuthorizerServiceRoleDefaultPolicy').Properties.PolicyDocument
+      .Statement as { Action: unknown; Resource: unknown }[];
+    const read = statements.find((s) => s.Action === 'ssm:GetParameter')!;
+    expect(flatten(read.Resource)).toBe(
+      `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${secretParameter}`,
+    );
+  });
+
+  test('no authorizer exists when none is configured and no route lists one', () => {
+    const config = shippedConfig();
+    const routes = Object.fromEntries(
+      Object.entries(config.access.routes).map(([route, access]) => [
+        route,
+        access.authorization === 'authorizer' ? { ...access, authorization: 'none' as const } : access,
+      ]),
+    ) as typeof config.access.routes;
+    const { template: open } = synthApiStack({ ...config, access: { routes } });
+    expect(Object.keys(open.findResources('AWS::ApiGateway::Authorizer'))).toHaveLength(0);
   });
 });

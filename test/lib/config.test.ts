@@ -135,20 +135,20 @@ describe('parseConfig', () => {
     // GIVEN
     const raw = rawConfig();
     raw.environments.default.releases.v1.previous = {
-      versions: { hello: 1, faq: 'latest' },
+      versions: { hello: 1, faq: 'latest', authorizer: 1 },
       promotedAt: '2025-01-31T09:30:00Z',
     };
-    raw.environments.default.releases.beta.previous = { versions: { hello: 4, faq: 2 } };
+    raw.environments.default.releases.beta.previous = { versions: { hello: 4, faq: 2, authorizer: 3 } };
 
     // WHEN
     const config = parseConfig(raw);
 
     // THEN
     expect(config.stages[1]!.previous).toEqual({
-      versions: { hello: 1, faq: 'latest' },
+      versions: { hello: 1, faq: 'latest', authorizer: 1 },
       promotedAt: '2025-01-31T09:30:00Z',
     });
-    expect(config.stages[0]!.previous).toEqual({ versions: { hello: 4, faq: 2 } });
+    expect(config.stages[0]!.previous).toEqual({ versions: { hello: 4, faq: 2, authorizer: 3 } });
   });
 
   test('leaves the rollback record out when there is none', () => {
@@ -156,7 +156,7 @@ describe('parseConfig', () => {
   });
 
   test('fails when a rollback record has a bad version', () => {
-    expect(parseWith(`${V1}.previous`, { versions: { hello: 0, faq: 1 } })).toThrow(
+    expect(parseWith(`${V1}.previous`, { versions: { hello: 0, faq: 1, authorizer: 1 } })).toThrow(
       'api.environments.default.releases.v1.previous.versions.hello must be "latest" or a positive integer version, got 0',
     );
   });
@@ -168,7 +168,7 @@ describe('parseConfig', () => {
   });
 
   test('fails when a rollback record has an unknown setting', () => {
-    expect(parseWith(`${V1}.previous`, { versions: { hello: 1, faq: 1 }, by: 'me' })).toThrow(
+    expect(parseWith(`${V1}.previous`, { versions: { hello: 1, faq: 1, authorizer: 1 }, by: 'me' })).toThrow(
       'api.environments.default.releases.v1.previous.by is not a known setting; known settings: versions, promotedAt',
     );
   });
@@ -176,7 +176,7 @@ describe('parseConfig', () => {
   test.each([['yesterday'], ['2025-01-31'], ['2025-01-31T09:30:00+01:00'], ['2025-02-30T09:30:00Z']])(
     'fails when a rollback record’s timestamp is %p',
     (promotedAt) => {
-      expect(parseWith(`${V1}.previous`, { versions: { hello: 1, faq: 1 }, promotedAt })).toThrow(
+      expect(parseWith(`${V1}.previous`, { versions: { hello: 1, faq: 1, authorizer: 1 }, promotedAt })).toThrow(
         `api.environments.default.releases.v1.previous.promotedAt must be an ISO 8601 UTC timestamp such as 2025-01-31T09:30:00Z, got ${JSON.stringify(promotedAt)}`,
       );
     },

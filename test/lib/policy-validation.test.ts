@@ -182,7 +182,7 @@ describe('acknowledgeGuardRule', () => {
 });
 
 describe('the shipped exceptions', () => {
-  test('are the two functions (no VPC), the beta log groups (development) and, without an account, the permissions', () => {
+  test('are the three functions (no VPC), the beta log groups (development) and, without an account, the permissions', () => {
     const stack = new ApiStack(newApp(), 'Api', { config: shippedConfig() });
     const byRule = new Map<string, string[]>();
     for (const resource of stack.node.findAll().filter(CfnResource.isCfnResource)) {
@@ -192,14 +192,15 @@ describe('the shipped exceptions', () => {
       }
     }
     expect(Object.fromEntries(byRule)).toEqual({
-      lambda_inside_vpc_check: ['Hello/Resource/Resource', 'Faq/Resource/Resource'],
+      lambda_inside_vpc_check: ['Hello/Resource/Resource', 'Faq/Resource/Resource', 'Authorizer/Resource/Resource'],
       cloudwatch_log_group_retention_period_check: ['Api/BetaAccessLogs/Resource', 'Api/BetaExecutionLogs/Resource'],
       lambda_function_public_access_prohibited_check: expect.arrayContaining([
         'Hello/BetaAlias/InvokeGETApiHelloFromBeta',
         'Faq/CandidateAlias/InvokeGETApiFaqIdFromV1',
+        'Authorizer/CandidateAlias/InvokeJwtAuthorizerFromV1',
       ]),
     });
-    expect(byRule.get('lambda_function_public_access_prohibited_check')).toHaveLength(12);
+    expect(byRule.get('lambda_function_public_access_prohibited_check')).toHaveLength(15);
     for (const [, reason] of guardAcknowledgements(stack)) expect(reason.length).toBeGreaterThan(120);
   });
 });
@@ -259,7 +260,7 @@ describe('the Control Tower rules a synth runs', () => {
 
       // THEN: the same violations, and there are some to compare (the functions outside a VPC, at least)
       expect(chosen).toEqual(all);
-      expect(all.filter((v) => v.startsWith('lambda_inside_vpc_check '))).toHaveLength(2);
+      expect(all.filter((v) => v.startsWith('lambda_inside_vpc_check '))).toHaveLength(3);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }

@@ -62,7 +62,7 @@ const idOf = (type: string, prefix: string): string => {
   return ids[0]!;
 };
 const topicRef = () => ({ Ref: idOf('AWS::SNS::Topic', 'MonitoringAlarmTopic') });
-const functionRef = (fn: string) => ({ Ref: idOf('AWS::Lambda::Function', fn === 'hello' ? 'Hello' : 'Faq') });
+const functionRef = (fn: string) => ({ Ref: idOf('AWS::Lambda::Function', fn[0]!.toUpperCase() + fn.slice(1)) });
 
 describe('ReleaseMonitoring alarms', () => {
   test.each(ALIASES)('$fn:$alias has an errors-rate alarm on its own Lambda metrics', ({ fn, alias, thresholds }) => {
@@ -248,7 +248,7 @@ describe('ReleaseMonitoring dashboard', () => {
     const widgets = (JSON.parse(body) as { widgets: any[] }).widgets;
     const listed = widgets.filter((w) => w.type === 'alarm').flatMap((w) => w.properties.alarms as string[]);
     const alarmArns = ofType('AWS::CloudWatch::Alarm').map(([id]) => `\${${id}.Arn}`);
-    expect(alarmArns).toHaveLength(18);
+    expect(alarmArns).toHaveLength(24);
     expect(listed.sort()).toEqual(alarmArns.sort());
   });
 

@@ -18,7 +18,11 @@ const withStage = (config: AppConfig, name: string, change: (s: StageConfig) => 
   ...config,
   stages: config.stages.map((s) => (s.name === name ? change(s) : s)),
 });
-const allOn = (version: VersionSelector): Record<FunctionName, VersionSelector> => ({ hello: version, faq: version });
+const allOn = (version: VersionSelector): Record<FunctionName, VersionSelector> => ({
+  hello: version,
+  faq: version,
+  authorizer: version,
+});
 const withoutSuffix = (ids: string[]) => ids.map((id) => id.replace(/[0-9A-F]{8}([0-9a-f]{32})?$/, ''));
 
 let shipped: Template;
@@ -67,8 +71,12 @@ describe('seed 000 release scenario', () => {
     const promoted = withStage(shippedConfig(), 'v1', (s) => ({ ...s, versions: allOn(2) }));
     const { template } = synthApiStack(promoted);
 
-    expect(withoutSuffix(changedResources(shipped, template))).toEqual(['FaqV1Alias', 'HelloV1Alias']);
-    expect(changedOutputs(shipped, template)).toEqual(['FaqV1Version', 'HelloV1Version']);
+    expect(withoutSuffix(changedResources(shipped, template))).toEqual([
+      'AuthorizerV1Alias',
+      'FaqV1Alias',
+      'HelloV1Alias',
+    ]);
+    expect(changedOutputs(shipped, template)).toEqual(['AuthorizerV1Version', 'FaqV1Version', 'HelloV1Version']);
   });
 
   test('promoting one function moves only that function’s v1 alias', () => {
@@ -80,7 +88,11 @@ describe('seed 000 release scenario', () => {
     const canary = withStage(shippedConfig(), 'v1', (s) => ({ ...s, canary: { ...s.canary!, versions: allOn(2) } }));
     const { template } = synthApiStack(canary);
 
-    expect(withoutSuffix(changedResources(shipped, template))).toEqual(['FaqCandidateAlias', 'HelloCandidateAlias']);
+    expect(withoutSuffix(changedResources(shipped, template))).toEqual([
+      'AuthorizerCandidateAlias',
+      'FaqCandidateAlias',
+      'HelloCandidateAlias',
+    ]);
   });
 
   test('moving or closing the canary touches only the v1 stage', () => {

@@ -6,6 +6,8 @@ import {
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { FunctionName } from '../../lib/config';
+import { FUNCTION_NAMES } from '../../lib/config';
 import type { AwsClients } from '../../release/aws';
 import { FUNCTION_IDS, STACK, stackTemplate } from './fixture';
 
@@ -21,6 +23,7 @@ export const cloudWatch = mockClient(CloudWatchClient);
 export const PHYSICAL = {
   hello: 'ServerlessApi-default-HelloAD23A60E-AbC123',
   faq: 'ServerlessApi-default-Faq434E746C-dEf456',
+  authorizer: 'ServerlessApi-default-Authorizer86142796-gHi789',
 };
 
 /** Clients with a fixed region and fake credentials, for `awsClients`. */
@@ -35,13 +38,13 @@ export function clients(): AwsClients {
 
 /** A deployed stack: its template, its functions, what each alias serves, the versions each function has. */
 export function deploy(options: {
-  aliases: Record<'hello' | 'faq', Record<string, number>>;
-  versions: Record<'hello' | 'faq', number[]>;
+  aliases: Record<FunctionName, Record<string, number>>;
+  versions: Record<FunctionName, number[]>;
   canaryPercent?: number;
 }): void {
   const template = stackTemplate({ aliases: options.aliases, canaryPercent: options.canaryPercent });
   cloudFormation.on(GetTemplateCommand, { StackName: STACK }).resolves({ TemplateBody: JSON.stringify(template) });
-  for (const fn of ['hello', 'faq'] as const) {
+  for (const fn of FUNCTION_NAMES) {
     cloudFormation
       .on(DescribeStackResourcesCommand, { StackName: STACK, LogicalResourceId: FUNCTION_IDS[fn] })
       .resolves({

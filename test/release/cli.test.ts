@@ -81,9 +81,9 @@ describe('release CLI: promote', () => {
     // THEN the v1 block alone changed, formatted as the file is
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expectReleaseEdited(before, read(dir), V1, {
-      versions: { hello: 2, faq: 2 },
-      canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1 } },
-      previous: { versions: { hello: 1, faq: 1 }, promotedAt: PROMOTED_AT },
+      versions: { hello: 2, faq: 2, authorizer: 2 },
+      canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1, authorizer: 1 } },
+      previous: { versions: { hello: 1, faq: 1, authorizer: 1 }, promotedAt: PROMOTED_AT },
     });
   });
 
@@ -95,18 +95,20 @@ describe('release CLI: promote', () => {
         'cdk.json: api.environments.default.releases',
         '  v1.versions.hello: 1 → 2',
         '  v1.versions.faq: 1 → 2',
+        '  v1.versions.authorizer: 1 → 2',
         '  v1.canary.percentTraffic: 10 → 0',
         '  v1.previous.versions.hello: (none) → 1',
         '  v1.previous.versions.faq: (none) → 1',
+        '  v1.previous.versions.authorizer: (none) → 1',
         `  v1.previous.promotedAt: (none) → "${PROMOTED_AT}"`,
       ].join('\n'),
     );
     expect(run.stdout).toMatch(/^--- cdk\.json\n\+\+\+ cdk\.json\n@@ -\d+,\d+ \+\d+,\d+ @@$/m);
     expect(run.stdout).toContain(
-      '-                "hello": 1,\n-                "faq": 1\n+                "hello": 2,',
+      '-                "hello": 1,\n-                "faq": 1,\n-                "authorizer": 1\n+                "hello": 2,',
     );
     expect(run.stdout).toContain(
-      'next: npx cdk diff   (expect changes to Hello/V1Alias, Faq/V1Alias, Api/V1Stage (canary) only)\n' +
+      'next: npx cdk diff   (expect changes to Hello/V1Alias, Faq/V1Alias, Authorizer/V1Alias, Api/V1Stage (canary) only)\n' +
         '      npx cdk deploy\n',
     );
   });
@@ -119,42 +121,46 @@ describe('release CLI: promote', () => {
 
     expect(run.code).toBe(0);
     expectReleaseEdited(before, read(dir), V1, {
-      versions: { hello: 3, faq: 1 },
-      canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1 } },
-      previous: { versions: { hello: 1, faq: 1 }, promotedAt: PROMOTED_AT },
+      versions: { hello: 3, faq: 1, authorizer: 1 },
+      canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1, authorizer: 1 } },
+      previous: { versions: { hello: 1, faq: 1, authorizer: 1 }, promotedAt: PROMOTED_AT },
     });
     expect(run.stdout).toContain('(expect changes to Hello/V1Alias, Api/V1Stage (canary) only)');
   });
 
   test('takes the numbers another stage pins with --from', async () => {
-    // GIVEN beta pinned to hello 4, faq 2
-    const dir = tempProject(withRelease('beta', { versions: { hello: 4, faq: 2 } }));
+    // GIVEN beta pinned to hello 4, faq 2, authorizer 3
+    const dir = tempProject(withRelease('beta', { versions: { hello: 4, faq: 2, authorizer: 3 } }));
 
     // WHEN
     const run = await runCli(['promote', 'v1', '--from', 'beta'], dir);
 
     // THEN
     expect(run.code).toBe(0);
-    expect(JSON.parse(textAt(read(dir), [...V1, 'versions']))).toEqual({ hello: 4, faq: 2 });
+    expect(JSON.parse(textAt(read(dir), [...V1, 'versions']))).toEqual({ hello: 4, faq: 2, authorizer: 3 });
   });
 
   test('resolves a latest in --from offline from the local API’s version store, matched by construct path', async () => {
-    // GIVEN the local API published hello version 3 and faq version 2
+    // GIVEN the local API published hello version 3, faq version 2 and authorizer version 4
     const dir = tempProject();
     writeLocalVersions(dir, 'AnyFolder', {
       constructPath: 'ServerlessApi-default/Hello/Resource/Resource',
       current: 3,
     });
     writeLocalVersions(dir, 'Other', { constructPath: 'ServerlessApi-default/Faq/Resource/Resource', current: 2 });
+    writeLocalVersions(dir, 'Third', {
+      constructPath: 'ServerlessApi-default/Authorizer/Resource/Resource',
+      current: 4,
+    });
 
     // WHEN
     const run = await runCli(['promote', 'v1', '--from', 'beta'], dir);
 
     // THEN
     expect(run.code).toBe(0);
-    expect(JSON.parse(textAt(read(dir), [...V1, 'versions']))).toEqual({ hello: 3, faq: 2 });
+    expect(JSON.parse(textAt(read(dir), [...V1, 'versions']))).toEqual({ hello: 3, faq: 2, authorizer: 4 });
     expect(run.stdout).toContain(
-      'beta serves latest, local versions: hello 3, faq 2 (what npm start published in .local-api/;',
+      'beta serves latest, local versions: hello 3, faq 2, authorizer 4 (what npm start published in .local-api/;',
     );
   });
 
@@ -170,7 +176,7 @@ describe('release CLI: promote', () => {
 
     // THEN
     expect(run.code).toBe(0);
-    expect(JSON.parse(textAt(read(dir), [...V1, 'versions']))).toEqual({ hello: 1, faq: 6 });
+    expect(JSON.parse(textAt(read(dir), [...V1, 'versions']))).toEqual({ hello: 1, faq: 6, authorizer: 1 });
   });
 
   test('replaces an older rollback record with what the stage served just before', async () => {
@@ -179,7 +185,11 @@ describe('release CLI: promote', () => {
 
     await runCli(['promote', 'v1', '--function', 'faq', '--version', '3'], dir);
 
-    expect(JSON.parse(textAt(read(dir), [...V1, 'previous', 'versions']))).toEqual({ hello: 2, faq: 2 });
+    expect(JSON.parse(textAt(read(dir), [...V1, 'previous', 'versions']))).toEqual({
+      hello: 2,
+      faq: 2,
+      authorizer: 2,
+    });
   });
 
   test('changes nothing, and says so, when the stage already serves the versions with its canary closed', async () => {
@@ -227,7 +237,11 @@ describe('release CLI: promote', () => {
 
     // THEN
     expect(run.code).toBe(0);
-    expect(JSON.parse(textAt(read(dir), [...releaseAt('v1', 'prod'), 'versions']))).toEqual({ hello: 7, faq: 7 });
+    expect(JSON.parse(textAt(read(dir), [...releaseAt('v1', 'prod'), 'versions']))).toEqual({
+      hello: 7,
+      faq: 7,
+      authorizer: 7,
+    });
     expect(textAt(read(dir), V1)).toBe(textAt(text, V1));
     expect(run.stdout).toContain('npx cdk diff -c env=prod');
     expect(run.stdout).toContain('npx cdk deploy -c env=prod');
@@ -241,7 +255,7 @@ describe('release CLI: promote', () => {
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--- ../cdk.json');
-    expect(JSON.parse(textAt(read(dir), [...V1, 'versions']))).toEqual({ hello: 2, faq: 2 });
+    expect(JSON.parse(textAt(read(dir), [...V1, 'versions']))).toEqual({ hello: 2, faq: 2, authorizer: 2 });
   });
 });
 
@@ -250,7 +264,9 @@ describe('release CLI: canary', () => {
 
   test('opens a closed canary on what another stage serves', async () => {
     // GIVEN the canary closed and beta pinned to 2
-    const dir = tempProject(withRelease('v1', closed, withRelease('beta', { versions: { hello: 2, faq: 2 } })));
+    const dir = tempProject(
+      withRelease('v1', closed, withRelease('beta', { versions: { hello: 2, faq: 2, authorizer: 2 } })),
+    );
     const before = read(dir);
 
     // WHEN
@@ -260,10 +276,10 @@ describe('release CLI: canary', () => {
     expect(run.code).toBe(0);
     expectReleaseEdited(before, read(dir), V1, {
       ...closed,
-      canary: { alias: 'candidate', percentTraffic: 10, versions: { hello: 2, faq: 2 } },
+      canary: { alias: 'candidate', percentTraffic: 10, versions: { hello: 2, faq: 2, authorizer: 2 } },
     });
     expect(run.stdout).toContain(
-      '(expect changes to Hello/CandidateAlias, Faq/CandidateAlias, Api/V1Stage (canary) only)',
+      '(expect changes to Hello/CandidateAlias, Faq/CandidateAlias, Authorizer/CandidateAlias, Api/V1Stage (canary) only)',
     );
   });
 
@@ -293,8 +309,8 @@ describe('release CLI: canary', () => {
     // GIVEN a closed canary whose faq candidate is older than what v1 serves
     const dir = tempProject(
       withRelease('v1', {
-        versions: { hello: 2, faq: 3 },
-        canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1 } },
+        versions: { hello: 2, faq: 3, authorizer: 5 },
+        canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1, authorizer: 1 } },
       }),
     );
 
@@ -302,7 +318,7 @@ describe('release CLI: canary', () => {
     await runCli(['canary', 'v1', '--percent', '10', '--function', 'hello', '--version', '4'], dir);
 
     // THEN
-    expect(JSON.parse(textAt(read(dir), [...V1, 'canary', 'versions']))).toEqual({ hello: 4, faq: 3 });
+    expect(JSON.parse(textAt(read(dir), [...V1, 'canary', 'versions']))).toEqual({ hello: 4, faq: 3, authorizer: 5 });
   });
 
   test('moving an open canary for one function leaves the other candidates alone', async () => {
@@ -313,7 +329,7 @@ describe('release CLI: canary', () => {
     expect(JSON.parse(textAt(read(dir), [...V1, 'canary']))).toEqual({
       alias: 'candidate',
       percentTraffic: 20,
-      versions: { hello: 1, faq: 5 },
+      versions: { hello: 1, faq: 5, authorizer: 1 },
     });
   });
 });
@@ -331,18 +347,18 @@ describe('release CLI: rollback', () => {
     // THEN
     expect(run.code).toBe(0);
     expectReleaseEdited(before, read(dir), V1, {
-      versions: { hello: 1, faq: 1 },
-      canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1 } },
+      versions: { hello: 1, faq: 1, authorizer: 1 },
+      canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1, authorizer: 1 } },
     });
     expect(run.stdout).toContain('  v1.versions.hello: 2 → 1\n');
     expect(run.stdout).toContain(`  v1.previous.promotedAt: "${PROMOTED_AT}" → (none)\n`);
-    expect(run.stdout).toContain('(expect changes to Hello/V1Alias, Faq/V1Alias only)');
+    expect(run.stdout).toContain('(expect changes to Hello/V1Alias, Faq/V1Alias, Authorizer/V1Alias only)');
   });
 
   test('gives back the file byte for byte after promote, when the canary was closed before', async () => {
     const start = withRelease('v1', {
-      versions: { hello: 1, faq: 1 },
-      canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1 } },
+      versions: { hello: 1, faq: 1, authorizer: 1 },
+      canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1, authorizer: 1 } },
     });
     const dir = tempProject(start);
 
@@ -355,7 +371,10 @@ describe('release CLI: rollback', () => {
   test('works from the record in the config alone, as on a fresh clone', async () => {
     // GIVEN a config committed with a rollback record, and no other state
     const dir = tempProject(
-      withRelease('beta', { versions: { hello: 9, faq: 9 }, previous: { versions: { hello: 'latest', faq: 8 } } }),
+      withRelease('beta', {
+        versions: { hello: 9, faq: 9, authorizer: 9 },
+        previous: { versions: { hello: 'latest', faq: 8, authorizer: 7 } },
+      }),
     );
 
     // WHEN
@@ -363,7 +382,7 @@ describe('release CLI: rollback', () => {
 
     // THEN
     expect(run.code).toBe(0);
-    expect(JSON.parse(textAt(read(dir), BETA))).toEqual({ versions: { hello: 'latest', faq: 8 } });
+    expect(JSON.parse(textAt(read(dir), BETA))).toEqual({ versions: { hello: 'latest', faq: 8, authorizer: 7 } });
   });
 
   test('refuses a second rollback instead of flipping back to the promoted versions', async () => {
@@ -384,14 +403,17 @@ describe('release CLI: rollback', () => {
 
   test('says the stack does not change when the stage already serves the recorded versions', async () => {
     const dir = tempProject(
-      withRelease('beta', { versions: { hello: 2, faq: 2 }, previous: { versions: { hello: 2, faq: 2 } } }),
+      withRelease('beta', {
+        versions: { hello: 2, faq: 2, authorizer: 2 },
+        previous: { versions: { hello: 2, faq: 2, authorizer: 2 } },
+      }),
     );
 
     const run = await runCli(['rollback', 'beta'], dir);
 
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('next: nothing in the stack changes (the rollback record is not part of it)');
-    expect(JSON.parse(textAt(read(dir), BETA))).toEqual({ versions: { hello: 2, faq: 2 } });
+    expect(JSON.parse(textAt(read(dir), BETA))).toEqual({ versions: { hello: 2, faq: 2, authorizer: 2 } });
   });
 });
 
@@ -402,16 +424,19 @@ describe('release CLI: status', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
       [
-        'STAGE  FUNCTION  ALIAS      TRAFFIC  CONFIG  TEMPLATE',
-        'beta   hello     beta       100%     latest  -',
-        'beta   faq       beta       100%     latest  -',
-        'v1     hello     v1         90%      1       -',
-        'v1     faq       v1         90%      1       -',
-        'v1     hello     candidate  10%      1       -',
-        'v1     faq       candidate  10%      1       -',
+        'STAGE  FUNCTION    ALIAS      TRAFFIC  CONFIG  TEMPLATE',
+        'beta   hello       beta       100%     latest  -',
+        'beta   faq         beta       100%     latest  -',
+        'beta   authorizer  beta       100%     latest  -',
+        'v1     hello       v1         90%      1       -',
+        'v1     faq         v1         90%      1       -',
+        'v1     authorizer  v1         90%      1       -',
+        'v1     hello       candidate  10%      1       -',
+        'v1     faq         candidate  10%      1       -',
+        'v1     authorizer  candidate  10%      1       -',
       ].join('\n'),
     );
-    expect(run.stdout).toContain('canary v1: open, 10% to alias candidate (hello 1, faq 1)');
+    expect(run.stdout).toContain('canary v1: open, 10% to alias candidate (hello 1, faq 1, authorizer 1)');
     expect(run.stdout).toContain('no synthesized template to compare: npx cdk synth --quiet');
   });
 
@@ -422,7 +447,7 @@ describe('release CLI: status', () => {
     const run = await runCli(['status'], dir);
 
     expect(run.stdout).toContain('  template: cdk.out/ServerlessApi-default.template.json');
-    expect(run.stdout).toContain('v1     hello     v1         90%      1       1');
+    expect(run.stdout).toContain('v1     hello       v1         90%      1       1');
     expect(run.stdout).toContain('in sync: the config and the template agree');
   });
 
@@ -441,12 +466,13 @@ describe('release CLI: status', () => {
         'drift:',
         '  template: v1 hello (alias v1) serves 1, the config says 2',
         '  template: v1 faq (alias v1) serves 1, the config says 2',
+        '  template: v1 authorizer (alias v1) serves 1, the config says 2',
         '  template: the v1 canary takes 10%, the config says 0%',
         'the template is older than the config: npx cdk synth --quiet',
       ].join('\n'),
     );
     expect(run.stdout).toContain(
-      `rollback v1: would pin hello 1, faq 1 (recorded before the last promotion, promoted ${PROMOTED_AT})`,
+      `rollback v1: would pin hello 1, faq 1, authorizer 1 (recorded before the last promotion, promoted ${PROMOTED_AT})`,
     );
   });
 
@@ -456,7 +482,7 @@ describe('release CLI: status', () => {
 
     const run = await runCli(['status'], dir);
 
-    expect(run.stdout).toContain('beta   hello     beta       100%     latest (local 3)  -');
+    expect(run.stdout).toContain('beta   hello       beta       100%     latest (local 3)  -');
   });
 
   test('reads the assembly --assembly names', async () => {
@@ -519,7 +545,11 @@ describe('release CLI: refusals leave cdk.json untouched', () => {
     [['rollback', 'V1'], 1, 'unknown stage "V1"; stages: beta, v1'],
     [['promote', 'v1', '--from', 'gamma'], 1, 'unknown stage "gamma" in --from; stages: beta, v1'],
     [['promote', 'v1', '--from', 'v1'], 1, '--from names the stage being changed (v1); name another stage'],
-    [['promote', 'v1', '--function', 'bye', '--version', '2'], 1, 'unknown function "bye"; functions: hello, faq'],
+    [
+      ['promote', 'v1', '--function', 'bye', '--version', '2'],
+      1,
+      'unknown function "bye"; functions: hello, faq, authorizer',
+    ],
     [['promote', 'v1', '--version', '0'], 1, '--version must be a positive integer version number, got "0"'],
     [['promote', 'v1', '--version', '-1'], 1, '--version must be a positive integer version number, got "-1"'],
     [['promote', 'v1', '--version', '1.5'], 1, '--version must be a positive integer version number, got "1.5"'],

@@ -11,51 +11,63 @@ const v1 = (overrides: Partial<StageConfig> = {}): StageConfig => ({
   dataTrace: false,
   throttle: { rateLimit: 500, burstLimit: 250 },
   logRetentionDays: 365,
-  versions: { hello: 1, faq: 1 },
-  canary: { alias: 'candidate', percentTraffic: 10, versions: { hello: 1, faq: 1 } },
+  versions: { hello: 1, faq: 1, authorizer: 1 },
+  canary: { alias: 'candidate', percentTraffic: 10, versions: { hello: 1, faq: 1, authorizer: 1 } },
   ...overrides,
 });
-const beta: StageConfig = { ...v1(), name: 'beta', canary: undefined, versions: { hello: 'latest', faq: 'latest' } };
+const beta: StageConfig = {
+  ...v1(),
+  name: 'beta',
+  canary: undefined,
+  versions: { hello: 'latest', faq: 'latest', authorizer: 'latest' },
+};
 
 describe('planPromote', () => {
   test('pins the changed functions, records the stage’s versions and closes the canary', () => {
     expect(planPromote(v1(), { hello: 2 }, NOW)).toEqual([
       { path: ['versions', 'hello'], value: 2 },
-      { path: ['previous'], value: { versions: { hello: 1, faq: 1 }, promotedAt: '2025-01-31T09:30:00Z' } },
+      {
+        path: ['previous'],
+        value: { versions: { hello: 1, faq: 1, authorizer: 1 }, promotedAt: '2025-01-31T09:30:00Z' },
+      },
       { path: ['canary', 'percentTraffic'], value: 0 },
     ]);
   });
 
   test('records latest as latest when a stage that follows it is pinned', () => {
-    expect(planPromote(beta, { hello: 3, faq: 3 }, NOW)[2]).toEqual({
+    expect(planPromote(beta, { hello: 3, faq: 3, authorizer: 3 }, NOW)[3]).toEqual({
       path: ['previous'],
-      value: { versions: { hello: 'latest', faq: 'latest' }, promotedAt: '2025-01-31T09:30:00Z' },
+      value: { versions: { hello: 'latest', faq: 'latest', authorizer: 'latest' }, promotedAt: '2025-01-31T09:30:00Z' },
     });
   });
 
   test('plans nothing when the stage serves the targets and its canary is closed', () => {
-    const closed = v1({ canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1 } } });
-    expect(planPromote(closed, { hello: 1, faq: 1 }, NOW)).toEqual([]);
+    const closed = v1({
+      canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1, authorizer: 1 } },
+    });
+    expect(planPromote(closed, { hello: 1, faq: 1, authorizer: 1 }, NOW)).toEqual([]);
   });
 });
 
 describe('planCanary', () => {
   test('sets the candidate versions and the percentage', () => {
-    expect(planCanary(v1(), 25, { hello: 2, faq: 2 }, undefined, WHERE, ['v1'])).toEqual([
+    expect(planCanary(v1(), 25, { hello: 2, faq: 2, authorizer: 2 }, undefined, WHERE, ['v1'])).toEqual([
       { path: ['canary', 'versions', 'hello'], value: 2 },
       { path: ['canary', 'versions', 'faq'], value: 2 },
+      { path: ['canary', 'versions', 'authorizer'], value: 2 },
       { path: ['canary', 'percentTraffic'], value: 25 },
     ]);
   });
 
   test('puts the other candidates on the stage’s versions when opening for one function', () => {
     const stage = v1({
-      versions: { hello: 2, faq: 3 },
-      canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1 } },
+      versions: { hello: 2, faq: 3, authorizer: 3 },
+      canary: { alias: 'candidate', percentTraffic: 0, versions: { hello: 1, faq: 1, authorizer: 1 } },
     });
     expect(planCanary(stage, 5, { hello: 4 }, 'hello', WHERE, ['v1'])).toEqual([
       { path: ['canary', 'versions', 'hello'], value: 4 },
       { path: ['canary', 'versions', 'faq'], value: 3 },
+      { path: ['canary', 'versions', 'authorizer'], value: 3 },
       { path: ['canary', 'percentTraffic'], value: 5 },
     ]);
   });
@@ -69,7 +81,10 @@ describe('planCanary', () => {
 
 describe('planRollback', () => {
   test('pins the recorded versions and removes the record', () => {
-    const stage = v1({ versions: { hello: 2, faq: 1 }, previous: { versions: { hello: 1, faq: 1 } } });
+    const stage = v1({
+      versions: { hello: 2, faq: 1, authorizer: 1 },
+      previous: { versions: { hello: 1, faq: 1, authorizer: 1 } },
+    });
     expect(planRollback(stage, WHERE)).toEqual([
       { path: ['versions', 'hello'], value: 1 },
       { path: ['previous'], value: undefined },

@@ -5,7 +5,7 @@ import { editRelease, readConfigFile, saveConfigFile, writeAtomically } from '..
 import { PROJECT_ROOT } from '../support/template';
 import { START_RELEASES, around, releaseAt, removeTempProjects, startCdkJson, tempProject, textAt } from './fixture';
 
-const PREVIOUS = { versions: { hello: 1, faq: 1 }, promotedAt: '2025-01-31T09:30:00Z' };
+const PREVIOUS = { versions: { hello: 1, faq: 1, authorizer: 1 }, promotedAt: '2025-01-31T09:30:00Z' };
 
 /** A small cdk.json, written with the given indentation and line ending. */
 function handWritten(indent: string, eol: string): string {
@@ -125,8 +125,8 @@ describe('readConfigFile', () => {
     const file = fileAt(startCdkJson());
 
     expect(file.config.stages.map((s) => [s.name, s.versions])).toEqual([
-      ['beta', { hello: 'latest', faq: 'latest' }],
-      ['v1', { hello: 1, faq: 1 }],
+      ['beta', { hello: 'latest', faq: 'latest', authorizer: 'latest' }],
+      ['v1', { hello: 1, faq: 1, authorizer: 1 }],
     ]);
     expect(textAt(file.text, releaseAt('v1'))).toContain('"candidate"');
   });

@@ -16,8 +16,12 @@ import {
 } from './fixture';
 
 const SEED_000_AFTER_CODE_CHANGE = {
-  aliases: { hello: { beta: 2, v1: 1, candidate: 1 }, faq: { beta: 1, v1: 1, candidate: 1 } },
-  versions: { hello: [1, 2], faq: [1] },
+  aliases: {
+    hello: { beta: 2, v1: 1, candidate: 1 },
+    faq: { beta: 1, v1: 1, candidate: 1 },
+    authorizer: { beta: 3, v1: 1, candidate: 1 },
+  },
+  versions: { hello: [1, 2], faq: [1], authorizer: [1, 2, 3] },
   canaryPercent: 10,
 };
 
@@ -32,7 +36,7 @@ afterAll(removeTempProjects);
 
 describe('release CLI with --deployed', () => {
   test('promote --from beta pins what the deployed beta aliases serve', async () => {
-    // GIVEN seed 000 after a code change: beta serves hello 2
+    // GIVEN seed 000 after a code change: beta serves hello 2 and authorizer 3
     deploy(SEED_000_AFTER_CODE_CHANGE);
     const dir = tempProject();
 
@@ -41,8 +45,12 @@ describe('release CLI with --deployed', () => {
 
     // THEN
     expect(run.code).toBe(0);
-    expect(JSON.parse(textAt(read(dir), [...releaseAt('v1'), 'versions']))).toEqual({ hello: 2, faq: 1 });
-    expect(run.stdout).toContain('beta serves latest, deployed as: hello 2, faq 1\n');
+    expect(JSON.parse(textAt(read(dir), [...releaseAt('v1'), 'versions']))).toEqual({
+      hello: 2,
+      faq: 1,
+      authorizer: 3,
+    });
+    expect(run.stdout).toContain('beta serves latest, deployed as: hello 2, faq 1, authorizer 3\n');
     expect(lambda.commandCalls(GetAliasCommand, { FunctionName: PHYSICAL.hello, Name: 'beta' })).toHaveLength(1);
   });
 
@@ -55,7 +63,11 @@ describe('release CLI with --deployed', () => {
     });
 
     expect(run.code).toBe(0);
-    expect(JSON.parse(textAt(read(dir), [...releaseAt('v1'), 'canary', 'versions']))).toEqual({ hello: 2, faq: 1 });
+    expect(JSON.parse(textAt(read(dir), [...releaseAt('v1'), 'canary', 'versions']))).toEqual({
+      hello: 2,
+      faq: 1,
+      authorizer: 3,
+    });
   });
 
   test('refuses a version the deployed function does not have', async () => {
@@ -128,13 +140,16 @@ describe('release CLI with --deployed', () => {
     expect(run.stdout).toContain('  deployed: ServerlessApi-default in eu-west-1');
     expect(run.stdout).toContain(
       [
-        'STAGE  FUNCTION  ALIAS      TRAFFIC  CONFIG  TEMPLATE  DEPLOYED',
-        'beta   hello     beta       100%     latest  -         2',
-        'beta   faq       beta       100%     latest  -         1',
-        'v1     hello     v1         100%     2       -         1',
-        'v1     faq       v1         100%     1       -         1',
-        'v1     hello     candidate  0%       1       -         1',
-        'v1     faq       candidate  0%       1       -         1',
+        'STAGE  FUNCTION    ALIAS      TRAFFIC  CONFIG  TEMPLATE  DEPLOYED',
+        'beta   hello       beta       100%     latest  -         2',
+        'beta   faq         beta       100%     latest  -         1',
+        'beta   authorizer  beta       100%     latest  -         3',
+        'v1     hello       v1         100%     2       -         1',
+        'v1     faq         v1         100%     1       -         1',
+        'v1     authorizer  v1         100%     1       -         1',
+        'v1     hello       candidate  0%       1       -         1',
+        'v1     faq         candidate  0%       1       -         1',
+        'v1     authorizer  candidate  0%       1       -         1',
       ].join('\n'),
     );
     expect(run.stdout).toContain(

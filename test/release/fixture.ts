@@ -14,10 +14,10 @@ export const NOW = new Date('2025-01-31T09:30:00.123Z');
 
 /** The release state every CLI test starts from: beta follows latest, v1 on 1 with a 10% canary on 1. */
 export const START_RELEASES = {
-  beta: { versions: { hello: 'latest', faq: 'latest' } },
+  beta: { versions: { hello: 'latest', faq: 'latest', authorizer: 'latest' } },
   v1: {
-    versions: { hello: 1, faq: 1 },
-    canary: { alias: 'candidate', percentTraffic: 10, versions: { hello: 1, faq: 1 } },
+    versions: { hello: 1, faq: 1, authorizer: 1 },
+    canary: { alias: 'candidate', percentTraffic: 10, versions: { hello: 1, faq: 1, authorizer: 1 } },
   },
 };
 
@@ -85,7 +85,7 @@ export function writeLocalVersions(dir: string, logicalId: string, store: unknow
 
 export interface TemplateOptions {
   /** Version of each alias by function and alias name: a number pins it, `latest` refers to the current version. */
-  readonly aliases?: Record<'hello' | 'faq', Record<string, number | 'latest'>>;
+  readonly aliases?: Partial<Record<'hello' | 'faq' | 'authorizer', Record<string, number | 'latest'>>>;
   /** The v1 canary's percentage; `undefined` leaves the canary setting out. */
   readonly canaryPercent?: number;
   /** Leave out the `aws:cdk:path` metadata, as a deploy with `--path-metadata false` would. */
@@ -94,26 +94,30 @@ export interface TemplateOptions {
 }
 
 /** The logical ids the real stack gives its functions. */
-export const FUNCTION_IDS = { hello: 'HelloAD23A60E', faq: 'Faq434E746C' } as const;
+export const FUNCTION_IDS = { hello: 'HelloAD23A60E', faq: 'Faq434E746C', authorizer: 'Authorizer86142796' } as const;
 
-/** A template shaped like the stack's: the two functions, their versions and aliases, and the two stages. */
+/** A template shaped like the stack's: the three functions, their versions and aliases, and the two stages. */
 export function stackTemplate(options: TemplateOptions = {}): Record<string, any> {
   const stack = options.stack ?? STACK;
   const aliases = options.aliases ?? {
     hello: { beta: 'latest', v1: 1, candidate: 1 },
     faq: { beta: 'latest', v1: 1, candidate: 1 },
+    authorizer: { beta: 'latest', v1: 1, candidate: 1 },
   };
   const resources: Record<string, unknown> = {};
-  for (const fn of ['hello', 'faq'] as const) {
+  for (const fn of ['hello', 'faq', 'authorizer'] as const) {
+    const fnAliases = aliases[fn];
+    // a function the options leave out is not in the template
+    if (fnAliases === undefined) continue;
     const id = FUNCTION_IDS[fn];
-    const name = fn === 'hello' ? 'Hello' : 'Faq';
+    const name = fn[0]!.toUpperCase() + fn.slice(1);
     const metadata = (p: string) => (options.withoutMetadata ? {} : { Metadata: { 'aws:cdk:path': `${stack}/${p}` } });
     resources[id] = { Type: 'AWS::Lambda::Function', Properties: {}, ...metadata(`${name}/Resource/Resource`) };
     resources[`${name}CurrentVersion0123ABCD`] = {
       Type: 'AWS::Lambda::Version',
       Properties: { FunctionName: { Ref: id } },
     };
-    for (const [alias, version] of Object.entries(aliases[fn])) {
+    for (const [alias, version] of Object.entries(fnAliases)) {
       resources[`${name}${alias}Alias`] = {
         Type: 'AWS::Lambda::Alias',
         Properties: {

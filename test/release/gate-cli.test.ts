@@ -280,8 +280,12 @@ describe('release gate --deployed', () => {
     cloudFormation.reset();
     cloudWatch.reset();
     deploy({
-      aliases: { hello: { beta: 2, v1: 1, candidate: 2 }, faq: { beta: 1, v1: 1, candidate: 1 } },
-      versions: { hello: [1, 2], faq: [1] },
+      aliases: {
+        hello: { beta: 2, v1: 1, candidate: 2 },
+        faq: { beta: 1, v1: 1, candidate: 1 },
+        authorizer: { beta: 1, v1: 1, candidate: 1 },
+      },
+      versions: { hello: [1, 2], faq: [1], authorizer: [1] },
       canaryPercent: 10,
     });
   });
@@ -300,7 +304,7 @@ describe('release gate --deployed', () => {
     expect(run.stdout).toContain('gate v1: CloudWatch in eu-west-1 (stack ServerlessApi-default, environment default)');
     expect(run.stdout).toContain('  window: 2025-01-31T09:15:00Z to 2025-01-31T09:30:00Z (15m)');
     expect(run.stdout).toContain('  alarms: 1 read, 0 in ALARM');
-    expect(run.stdout).toMatch(/^hello {5}candidate {2}2 {8}90 /m);
+    expect(run.stdout).toMatch(/^hello {7}candidate {2}2 {8}90 /m);
     const [call] = cloudWatch.commandCalls(GetMetricDataCommand);
     const input = call!.args[0].input;
     expect(input.StartTime).toEqual(new Date('2025-01-31T09:15:00Z'));
@@ -515,7 +519,11 @@ describe('promote and rollback after a gate', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const v1 = fs.readFileSync(path.join(dir, 'cdk.json'), 'utf8');
-    expect(JSON.parse(textAt(v1, [...releaseAt('v1'), 'versions']))).toEqual({ hello: 2, faq: 1 });
+    expect(JSON.parse(textAt(v1, [...releaseAt('v1'), 'versions']))).toEqual({
+      hello: 2,
+      faq: 1,
+      authorizer: 1,
+    });
   });
 
   test.each([
@@ -559,7 +567,8 @@ describe('promote and rollback after a gate', () => {
 
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'error: --require-gate: the gate judged the candidate hello 1, faq 1, not the hello 3, faq 3 being pinned; ' +
+      'error: --require-gate: the gate judged the candidate hello 1, faq 1, authorizer 1, not the hello 3, faq 3, ' +
+        'authorizer 3 being pinned; ' +
         'cdk.json is untouched\n',
     );
   });

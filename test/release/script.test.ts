@@ -44,6 +44,7 @@ describe('npm run release', () => {
     expect(JSON.parse(textAt(fs.readFileSync(config, 'utf8'), [...releaseAt('v1'), 'versions']))).toEqual({
       hello: 2,
       faq: 2,
+      authorizer: 2,
     });
   });
 

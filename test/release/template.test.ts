@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppConfig } from '../../lib/config';
-import { parseConfig } from '../../lib/config';
+import { FUNCTION_NAMES, parseConfig } from '../../lib/config';
 import { readAssemblyTemplate, readTemplate } from '../../release/template';
 import { normalizeTemplate, rawConfig, synthApiStack } from '../support/template';
 import { FUNCTION_IDS, STACK, removeTempProjects, stackTemplate, tempProject, writeAssembly } from './fixture';
@@ -11,13 +11,21 @@ afterAll(removeTempProjects);
 describe('readTemplate', () => {
   test('reads the functions, the version of every alias and the canary percentage', () => {
     const template = stackTemplate({
-      aliases: { hello: { beta: 'latest', v1: 3 }, faq: { beta: 'latest', v1: 2, candidate: 4 } },
+      aliases: {
+        hello: { beta: 'latest', v1: 3 },
+        faq: { beta: 'latest', v1: 2, candidate: 4 },
+        authorizer: { beta: 'latest', v1: 5 },
+      },
       canaryPercent: 15,
     });
 
     expect(readTemplate(template, STACK)).toEqual({
       functionLogicalIds: FUNCTION_IDS,
-      aliases: { hello: { beta: 'latest', v1: 3 }, faq: { beta: 'latest', v1: 2, candidate: 4 } },
+      aliases: {
+        hello: { beta: 'latest', v1: 3 },
+        faq: { beta: 'latest', v1: 2, candidate: 4 },
+        authorizer: { beta: 'latest', v1: 5 },
+      },
       canaryPercent: { v1: 15 },
     });
   });
@@ -59,7 +67,7 @@ describe('the synthesized stack', () => {
   const withPrevious = (): AppConfig => {
     const raw = rawConfig();
     raw.environments.default.releases.v1.previous = {
-      versions: { hello: 7, faq: 7 },
+      versions: { hello: 7, faq: 7, authorizer: 7 },
       promotedAt: '2025-01-31T09:30:00Z',
     };
     return parseConfig(raw);
@@ -75,7 +83,7 @@ describe('the synthesized stack', () => {
 
     // THEN every alias of the config is found with its version
     const v1 = config.stages[1]!;
-    for (const fn of ['hello', 'faq'] as const) {
+    for (const fn of FUNCTION_NAMES) {
       expect(release.aliases[fn]).toEqual({
         beta: config.stages[0]!.versions[fn],
         v1: v1.versions[fn],

@@ -104,6 +104,24 @@ describe('hello handler', () => {
       expect(body).toEqual({ key: 'abc', stage: 'v1', functionVersion: '3' });
     });
 
+    test('names the caller the authorizer let in, with its claims', async () => {
+      // PREPARE
+      const event = proxyEvent({ httpMethod: 'POST', stage: 'beta', body: '{"key":"abc"}' });
+      const authorizer = { principalId: 'alice', sub: 'alice', role: 'reader', integrationLatency: 3 };
+      const authorized = { ...event, requestContext: { ...event.requestContext, authorizer } };
+
+      // ACT
+      const result = await handler(authorized, lambdaContext({ functionVersion: '3', alias: 'beta' }));
+
+      // ASSESS
+      expect(readResult(result).body).toEqual({
+        key: 'abc',
+        stage: 'beta',
+        functionVersion: '3',
+        caller: { principalId: 'alice', claims: { sub: 'alice', role: 'reader' } },
+      });
+    });
+
     test('decodes a base64-encoded body before reading it', async () => {
       // PREPARE
       const body = Buffer.from(JSON.stringify({ key: 'grüße ✓' })).toString('base64');

@@ -24,7 +24,21 @@ describe('toHttpRequest', () => {
       stageVariables: { lambdaAlias: 'candidate', environment: 'production' },
       pathParameters: { id: '3' },
       body: '{"key":"k"}',
+      caller: null,
     });
+  });
+
+  test("reads the authorizer's principal and its primitive context values, not API Gateway's latency", () => {
+    // PREPARE
+    const event = proxyEvent();
+    const authorizer = { principalId: 'alice', role: 'reader', exp: 9, admin: false, integrationLatency: 12, x: {} };
+    const withAuthorizer = { ...event, requestContext: { ...event.requestContext, authorizer } };
+
+    // ACT
+    const request = toHttpRequest(withAuthorizer);
+
+    // ASSESS
+    expect(request.caller).toEqual({ principalId: 'alice', claims: { role: 'reader', exp: 9, admin: false } });
   });
 
   test('decodes a base64-encoded body', () => {
@@ -63,6 +77,7 @@ describe('toHttpRequest', () => {
         stageVariables: {},
         pathParameters: {},
         body: null,
+        caller: null,
       });
     },
   );
@@ -101,6 +116,7 @@ describe('toHttpRequest', () => {
       stageVariables: { lambdaAlias: 'v1' },
       pathParameters: {},
       body: null,
+      caller: null,
     });
   });
 });

@@ -456,10 +456,12 @@ describe('loadApi', () => {
           'Inline AWS::Lambda::Function',
           'Layered AWS::Lambda::Function',
           `${builder.methodLogicalId('GET', '/proxy')} AWS::ApiGateway::Method`,
-          `${builder.methodLogicalId('POST', '/items/{id}')} AWS::ApiGateway::Method`,
           'Py AWS::Lambda::Function',
           'Table AWS::DynamoDB::Table',
         ].sort(),
+      );
+      expect(unsupported.find((entry) => entry.logicalId === 'Auth')?.reason).toBe(
+        'the authorizer cannot be read (no Type, or a property of the wrong type): methods that use it answer 500',
       );
       expect(unsupported.find((entry) => entry.logicalId === 'Py')?.reason).toBe(
         'runtime python3.12 has no local equivalent: only Node.js runtimes (nodejsNN.x) run locally',

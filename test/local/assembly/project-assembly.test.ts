@@ -161,7 +161,16 @@ describe("the project's own assembly", () => {
     const prefix = `arn:aws:execute-api:us-east-1:123456789012:${loaded.api.restApiId}/`;
     const functions = loaded.api.functions;
 
-    const scopes = loaded.api.permissions.map((permission) => {
+    // the authorizer's: one per alias, for the API's authorizer on any stage (API Gateway names no stage there)
+    const [byAuthorizer, byMethod] = partition(loaded.api.permissions, (p) =>
+      (p.sourceArn ?? '').startsWith(`${prefix}authorizers/`),
+    );
+    const authorizer = [...(loaded.api.authorizers?.values() ?? [])][0]!;
+    expect(byAuthorizer.map((p) => [p.functionName.split(':').at(-1), p.sourceArn])).toEqual(
+      ['beta', 'v1', 'candidate'].map((alias) => [alias, `${prefix}authorizers/${authorizer.id}`]),
+    );
+
+    const scopes = byMethod.map((permission) => {
       const fn = functions.find((candidate) => permission.functionName.startsWith(`${candidate.arn}:`));
       const alias = permission.functionName.slice(`${fn?.arn}:`.length);
       return [
@@ -178,6 +187,11 @@ describe("the project's own assembly", () => {
     }
     expect(loaded.api.permissions.map((permission) => permission.sourceArn)).toContain(`${prefix}beta/GET/api/faq/*`);
   });
+
+  const partition = <T>(items: readonly T[], pick: (item: T) => boolean): [T[], T[]] => [
+    items.filter(pick),
+    items.filter((item) => !pick(item)),
+  ];
 
   test('keeps the version store layout under <store>/<stack>/<function logical id>', () => {
     const hello = functionOf('Hello');

@@ -193,12 +193,17 @@ describe('npm start (local/cli.ts)', () => {
   });
 
   test('names an unsupported resource at start-up with what it means, and serves the rest', async () => {
-    // GIVEN: an authorizer, which the local API does not run
+    // GIVEN: a Cognito user pool authorizer, which the local API does not run
     const assembly = new AssemblyBuilder('Guarded')
       .method('GET', '/ping', { integration: mockIntegration(200, '{"pong":true}') })
       .resource('Guard', {
         Type: 'AWS::ApiGateway::Authorizer',
-        Properties: { RestApiId: { Ref: 'Api' }, Name: 'guard', Type: 'TOKEN' },
+        Properties: {
+          RestApiId: { Ref: 'Api' },
+          Name: 'guard',
+          Type: 'COGNITO_USER_POOLS',
+          ProviderARNs: ['arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_x'],
+        },
       })
       .stage('dev')
       .write();
@@ -208,7 +213,9 @@ describe('npm start (local/cli.ts)', () => {
       const [, url] = await cli.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
 
       // THEN
-      expect(cli.stdout).toMatch(/^not served \(ignored\):\n {2}Guard \(AWS::ApiGateway::Authorizer\): authorizers /m);
+      expect(cli.stdout).toMatch(
+        /^not served \(ignored\):\n {2}Guard \(AWS::ApiGateway::Authorizer\): Cognito user pool authorizers /m,
+      );
       expect((await httpRequest(`${url}/dev/ping`)).status).toBe(200);
     } finally {
       await cli.stop('SIGKILL');

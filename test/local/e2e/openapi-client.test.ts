@@ -27,7 +27,11 @@ interface WalkedOperation {
  * body sampled from its schema (a request the document says is valid), and checks each answer: a 2xx, a status the
  * operation documents (or any, where only `default` is documented), and a body that its documented schema accepts.
  */
-async function walk(document: OpenApiDocument, stageUrl: string, apiKey?: string): Promise<WalkedOperation[]> {
+async function walk(
+  document: OpenApiDocument,
+  stageUrl: string,
+  credentials: Credentials = {},
+): Promise<WalkedOperation[]> {
   const dereferenced = (await SwaggerParser.dereference(
     structuredClone(document) as unknown as OpenAPI.Document,
   )) as any;
@@ -50,7 +54,7 @@ async function walk(document: OpenApiDocument, stageUrl: string, apiKey?: string
       );
       const media = operation.requestBody === undefined ? undefined : Object.values(operation.requestBody.content)[0];
       const headers = new Headers(media === undefined ? {} : { 'Content-Type': 'application/json' });
-      const schemes = credentialsFor(operation.security, dereferenced.components?.securitySchemes ?? {}, apiKey);
+      const schemes = credentialsFor(operation.security, dereferenced.components?.securitySchemes ?? {}, credentials);
       if (typeof schemes === 'string') {
         results.push({ operation: name, status: 0, problem: schemes });
         continue;
@@ -75,26 +79,36 @@ async function walk(document: OpenApiDocument, stageUrl: string, apiKey?: string
   return results;
 }
 
+/** What the walk may send: an API key, and an `Authorization` value a Lambda authorizer accepts. */
+interface Credentials {
+  readonly apiKey?: string;
+  readonly authorization?: string;
+}
+
 /**
  * The headers that satisfy an operation's `security`: an API key scheme (`type: apiKey`, `in: header`, API Gateway's
- * `api_key`) gets `apiKey` when there is one; any other scheme is a problem the walk reports (it has no credentials).
- * Without `security`, no headers.
+ * `api_key`) gets the API key, a Lambda authorizer's (`x-amazon-apigateway-authtype: custom`, the header its
+ * identity source names) the authorization value, when the walk has them; any other scheme, or one the walk has no
+ * credential for, is a problem the walk reports. Without `security`, no headers.
  */
 function credentialsFor(
   security: Record<string, string[]>[] | undefined,
   schemes: Record<string, any>,
-  apiKey: string | undefined,
+  credentials: Credentials,
 ): [string, string][] | string {
   if (security === undefined || security.length === 0) return [];
+  const valueFor = (scheme: any): string | undefined => {
+    if (scheme?.type !== 'apiKey' || scheme?.in !== 'header') return undefined;
+    const authType = scheme['x-amazon-apigateway-authtype'];
+    if (authType === undefined) return credentials.apiKey;
+    return authType === 'custom' ? credentials.authorization : undefined;
+  };
   for (const requirement of security) {
-    const names = Object.keys(requirement);
-    const keyed = names.every(
-      (n) =>
-        schemes[n]?.type === 'apiKey' && schemes[n]?.in === 'header' && !schemes[n]?.['x-amazon-apigateway-authtype'],
-    );
-    if (keyed && (names.length === 0 || apiKey !== undefined)) {
-      return names.map((n): [string, string] => [schemes[n].name, apiKey!]);
-    }
+    const headers = Object.keys(requirement).map((n): [string, string | undefined] => [
+      schemes[n]?.name,
+      valueFor(schemes[n]),
+    ]);
+    if (headers.every(([, value]) => value !== undefined)) return headers as [string, string][];
   }
   return `no credentials for its security ${JSON.stringify(security)}`;
 }
@@ -150,7 +164,9 @@ describe('the local API against its OpenAPI export (project assembly)', () => {
     });
 
     test('POST /api/hello echoes the key of a body its model accepts', async () => {
-      const client = createApiClient(local.url, stage, { headers: { 'x-api-key': local.apiKeyOf(stage) } });
+      const client = createApiClient(local.url, stage, {
+        headers: { 'x-api-key': local.apiKeyOf(stage), Authorization: local.tokenFor() },
+      });
       const { response, data } = await client.POST('/api/hello', {
         body: { key: 'k-1' },
         parseAs: 'json',
@@ -160,7 +176,9 @@ describe('the local API against its OpenAPI export (project assembly)', () => {
     });
 
     test('POST /api/hello answers 400 to a body its model refuses', async () => {
-      const client = createApiClient(local.url, stage, { headers: { 'x-api-key': local.apiKeyOf(stage) } });
+      const client = createApiClient(local.url, stage, {
+        headers: { 'x-api-key': local.apiKeyOf(stage), Authorization: local.tokenFor() },
+      });
       const { response, error } = await client.POST('/api/hello', {
         // the types refuse this body: the gateway's validation is what is tested
         body: { key: 42 } as unknown as { key: string },
@@ -213,7 +231,10 @@ describe('the local API against its OpenAPI export (project assembly)', () => {
     });
 
     test('every documented operation answers as documented', async () => {
-      const walked = await walk(served, `${local.url}/${stage}`, local.apiKeyOf(stage));
+      const walked = await walk(served, `${local.url}/${stage}`, {
+        apiKey: local.apiKeyOf(stage),
+        authorization: local.tokenFor(),
+      });
       expect(walked.map((w) => w.operation).sort()).toEqual(
         ['GET /api/faq', 'GET /api/faq/{id}', 'GET /api/health', 'GET /api/hello', 'POST /api/hello'].sort(),
       );
@@ -226,9 +247,36 @@ describe('the local API against its OpenAPI export (project assembly)', () => {
         name: 'x-api-key',
         in: 'header',
       });
-      const walked = await walk(served, `${local.url}/${stage}`);
+      const walked = await walk(served, `${local.url}/${stage}`, { authorization: local.tokenFor() });
       expect(walked.filter((w) => w.problem !== undefined)).toEqual([
-        { operation: 'POST /api/hello', status: 0, problem: 'no credentials for its security [{"api_key":[]}]' },
+        {
+          operation: 'POST /api/hello',
+          status: 0,
+          problem: 'no credentials for its security [{"api_key":[],"JwtAuthorizer":[]}]',
+        },
+      ]);
+    });
+
+    test('documents the authorizer POST /api/hello requires as get-export does: without a token, no credentials', async () => {
+      expect((served as any).components.securitySchemes.JwtAuthorizer).toEqual({
+        type: 'apiKey',
+        name: 'Authorization',
+        in: 'header',
+        'x-amazon-apigateway-authtype': 'custom',
+        'x-amazon-apigateway-authorizer': {
+          type: 'request',
+          authorizerUri: expect.stringMatching(/:function:[^:]+:\$\{stageVariables\.lambdaAlias\}\/invocations$/),
+          identitySource: 'method.request.header.Authorization',
+          authorizerResultTtlInSeconds: 300,
+        },
+      });
+      const walked = await walk(served, `${local.url}/${stage}`, { apiKey: local.apiKeyOf(stage) });
+      expect(walked.filter((w) => w.problem !== undefined)).toEqual([
+        {
+          operation: 'POST /api/hello',
+          status: 0,
+          problem: 'no credentials for its security [{"api_key":[],"JwtAuthorizer":[]}]',
+        },
       ]);
     });
   });
@@ -240,7 +288,10 @@ describe('the local API against its OpenAPI export (project assembly)', () => {
     // a path the API lacks, and a method /api/health lacks (it has GET only)
     document.paths = { '/api/gone': hello, '/api/health': { post: hello.post } };
 
-    const walked = await walk(document, `${local.url}/beta`, local.apiKeyOf('beta'));
+    const walked = await walk(document, `${local.url}/beta`, {
+      apiKey: local.apiKeyOf('beta'),
+      authorization: local.tokenFor(),
+    });
 
     expect(walked).toEqual(
       expect.arrayContaining([

@@ -63,16 +63,92 @@ describe('local API over the project assembly', () => {
     });
   });
 
-  describe('POST /api/hello (API key required in the shipped config)', () => {
-    test('echoes a valid body sent with the API key', async () => {
+  describe('POST /api/hello (API key and authorizer required in the shipped config)', () => {
+    test('echoes a valid body sent with the API key and a token, and the caller the authorizer let in', async () => {
       const answer = await local.fetch('/beta/api/hello', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'x-api-key': local.apiKeyOf('beta') },
+        headers: {
+          'Content-Type': 'application/json',
+          'x-api-key': local.apiKeyOf('beta'),
+          Authorization: local.tokenFor('alice', { claims: { team: 'blue' } }),
+        },
         body: '{"key":"k1"}',
       });
 
+      // THEN: the token's claims reach the function as the authorizer's context, every value a string
       expect(answer.status).toBe(200);
-      expect(answer.json()).toEqual({ key: 'k1', stage: 'beta', functionVersion: '1' });
+      expect(answer.json()).toEqual({
+        key: 'k1',
+        stage: 'beta',
+        functionVersion: '1',
+        caller: {
+          principalId: 'alice',
+          claims: {
+            sub: 'alice',
+            team: 'blue',
+            iat: expect.stringMatching(/^\d+$/),
+            exp: expect.stringMatching(/^\d+$/),
+          },
+        },
+      });
+    });
+
+    test.each([
+      ['without an Authorization header', undefined],
+      ['with an empty Authorization header', ''],
+    ])('answers 401 Unauthorized %s, before any function runs', async (_, authorization) => {
+      // GIVEN
+      const printedBefore = local.functionLog.length;
+      const invokedBefore = invocationsOfAuthorizer(local);
+
+      // WHEN
+      const answer = await local.fetch('/beta/api/hello', {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'x-api-key': local.apiKeyOf('beta'),
+          ...(authorization === undefined ? {} : { Authorization: authorization }),
+        },
+        body: '{"key":"k1"}',
+      });
+
+      // THEN: the project's UNAUTHORIZED response; the authorizer was not invoked
+      expect(answer.status).toBe(401);
+      expect(answer.json()).toEqual({ message: 'Unauthorized', requestId: answer.headers['x-amzn-requestid'] });
+      expect(answer.headers['x-amzn-errortype']).toBe('UnauthorizedException');
+      expect(invocationsOfAuthorizer(local)).toBe(invokedBefore);
+      expect(local.functionLog.slice(printedBefore)).toEqual([]);
+    });
+
+    test.each([
+      ['a token signed with another secret', (l: E2eApi) => l.tokenFor('alice', { secret: 'not-the-local-secret' })],
+      ['an expired token', (l: E2eApi) => l.tokenFor('alice', { ttlSeconds: -60 })],
+      ['something that is not a bearer token', () => 'Basic YWxpY2U6c2VjcmV0'],
+    ])('answers 401 Unauthorized for %s: the authorizer refuses it', async (_, authorization) => {
+      const answer = await local.fetch('/beta/api/hello', {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'x-api-key': local.apiKeyOf('beta'),
+          Authorization: authorization(local),
+        },
+        body: '{"key":"k1"}',
+      });
+
+      expect(answer.status).toBe(401);
+      expect(answer.json()).toEqual({ message: 'Unauthorized', requestId: answer.headers['x-amzn-requestid'] });
+    });
+
+    test('checks the token before the API key: a valid token without a key answers 403, no token 401', async () => {
+      const post = (headers: Record<string, string>) =>
+        local.fetch('/beta/api/hello', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...headers },
+          body: '{"key":"k1"}',
+        });
+
+      expect((await post({})).status).toBe(401);
+      expect((await post({ Authorization: local.tokenFor('bob') })).status).toBe(403);
     });
 
     test.each([
@@ -85,7 +161,11 @@ describe('local API over the project assembly', () => {
       // WHEN
       const answer = await local.fetch('/v1/api/hello', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...(key === undefined ? {} : { 'x-api-key': key }) },
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: local.tokenFor(),
+          ...(key === undefined ? {} : { 'x-api-key': key }),
+        },
         body: '{"key":"k1"}',
       });
 
@@ -99,11 +179,12 @@ describe('local API over the project assembly', () => {
     test("answers 429 Too Many Requests past the usage plan's throttle of the route, below the stage's", async () => {
       // WHEN: v1's partners plan throttles POST /api/hello at 20 per second, burst 10; the v1 stage allows 500/250
       const key = local.apiKeyOf('v1');
+      const authorization = local.tokenFor();
       const answers = await Promise.all(
         Array.from({ length: 40 }, () =>
           local.fetch('/v1/api/hello', {
             method: 'POST',
-            headers: { 'Content-Type': 'application/json', 'x-api-key': key },
+            headers: { 'Content-Type': 'application/json', 'x-api-key': key, Authorization: authorization },
             body: '{"key":"k1"}',
           }),
         ),
@@ -132,7 +213,7 @@ describe('local API over the project assembly', () => {
         // WHEN
         const answer = await local.fetch('/beta/api/hello', {
           method: 'POST',
-          headers: { 'Content-Type': type, 'x-api-key': local.apiKeyOf('beta') },
+          headers: { 'Content-Type': type, 'x-api-key': local.apiKeyOf('beta'), Authorization: local.tokenFor() },
           body,
         });
 
@@ -318,7 +399,11 @@ describe('local API over the project assembly', () => {
       // WHEN
       const answer = await local.fetch('/beta/api/hello', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'x-api-key': local.apiKeyOf('beta') },
+        headers: {
+          'Content-Type': 'application/json',
+          'x-api-key': local.apiKeyOf('beta'),
+          Authorization: local.tokenFor(),
+        },
         body: Buffer.concat([Buffer.from('{"key":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]),
       });
 
@@ -360,14 +445,21 @@ describe('local API over the project assembly', () => {
           `  POST ${local.url}/beta/api/hello`,
           `  GET  ${local.url}/v1/api/faq/{id}`,
           `  GET  ${local.url}/v1/api/health`,
-          '  beta: hello → beta → version 1, faq → beta → version 1',
-          '  v1: hello → v1 → version 1, faq → v1 → version 1',
-          '  v1 canary 10%: hello → candidate → version 1, faq → candidate → version 1',
+          '  beta: hello → beta → version 1, faq → beta → version 1, authorizer → beta → version 1',
+          '  v1: hello → v1 → version 1, faq → v1 → version 1, authorizer → v1 → version 1',
+          '  v1 canary 10%: hello → candidate → version 1, faq → candidate → version 1, authorizer → candidate → version 1',
+          'authorizer JwtAuthorizer (REQUEST, identity method.request.header.Authorization, results cached 300 s; ' +
+            'required by POST /api/hello):',
         ]),
       );
     });
   });
 });
+
+/** How many times the local Lambda service ran the project's authorizer function, as the local metrics count. */
+function invocationsOfAuthorizer(local: E2eApi): number {
+  return local.exchanges.filter((e) => e.response.metrics?.authorizer?.invoked !== undefined).length;
+}
 
 /** The server still answers: v1's health check (v1 allows 500 requests per second, beta 50). */
 async function expectStillAnswering(local: E2eApi): Promise<void> {

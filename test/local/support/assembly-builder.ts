@@ -172,6 +172,8 @@ export interface PermissionOptions {
   readonly method?: string;
   /** The resource path; path parameters become `*` as CDK writes them. @default '/*' */
   readonly path?: string;
+  /** The whole source after the API id, as written (e.g. `/authorizers/*`), instead of stage, method and path. */
+  readonly source?: string;
   readonly logicalId?: string;
 }
 
@@ -312,7 +314,7 @@ export class AssemblyBuilder {
               { Ref: 'AWS::AccountId' },
               ':',
               { Ref: this.restApiLogicalId },
-              `/${stage}/${method}${resourcePath.replace(/\{[^}]+\}/g, '*')}`,
+              options.source ?? `/${stage}/${method}${resourcePath.replace(/\{[^}]+\}/g, '*')}`,
             ],
           ],
         },

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LOCAL_JWT_SECRET } from '../../../common/local-jwt-secret';
 import { LocalApi } from '../../../local/local-api';
 import type { GatewayRequest, GatewayResponse } from '../../../local/model';
+import { mintToken } from '../../../release/token';
 import type { HttpAnswer, HttpRequestOptions } from './e2e-http';
 import { httpRequest } from './e2e-http';
 
@@ -30,6 +32,11 @@ export interface E2eApi {
    * `x-api-key` header of a method that requires one; throws when no plan of the stage holds a key.
    */
   apiKeyOf(stage: string): string;
+  /**
+   * An `Authorization` header value the project's authorizer accepts under the local API: `Bearer` and an HS256
+   * token for `sub`, signed with the local secret, valid for an hour (or as `ttlSeconds` says; negative: expired).
+   */
+  tokenFor(sub?: string, options?: { ttlSeconds?: number; claims?: Record<string, string>; secret?: string }): string;
   /** Sends one request to `path` (e.g. `/beta/api/hello`). */
   fetch(urlPath: string, options?: HttpRequestOptions): Promise<HttpAnswer>;
   /** Closes the server and its workers, and removes the version store. */
@@ -78,6 +85,14 @@ export async function startE2eApi(options: E2eApiOptions): Promise<E2eApi> {
       if (key === undefined) throw new Error(`no usage plan of the ${stage} stage holds an enabled API key`);
       return key.value;
     },
+    tokenFor: (sub = 'alice', tokenOptions = {}) =>
+      `Bearer ${mintToken({
+        subject: sub,
+        ttlSeconds: tokenOptions.ttlSeconds ?? 3600,
+        claims: tokenOptions.claims ?? {},
+        secret: tokenOptions.secret ?? LOCAL_JWT_SECRET,
+        nowSeconds: Math.floor(Date.now() / 1000),
+      })}`,
     fetch: (urlPath, requestOptions) => httpRequest(`${api.url}${urlPath}`, requestOptions),
     close: async () => {
       await api.close();

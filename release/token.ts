@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+import { LOCAL_JWT_SECRET } from '../common/local-jwt-secret';
+import { signToken } from '../lambda/authorizer/token';
+
+const USAGE =
+  'Usage: npm run token -- --sub NAME [--ttl 1h] [--claim key=value]... [--secret SECRET]\n' +
+  '  Prints an HS256 JWT the API authorizer accepts: sub NAME, exp now + ttl (s, m, h or d; default 1h).\n' +
+  '  The secret: --secret, else the JWT_SECRET environment variable, else the local API secret (npm start).\n' +
+  '  For AWS: JWT_SECRET="$(aws ssm get-parameter --name <parameter> --with-decryption --query Parameter.Value --output text)"\n';
+
+const UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+/** A token lives at most this long: a year. */
+const MAX_TTL_SECONDS = 365 * 86_400;
+
+/** What a token is minted from. */
+export interface TokenRequest {
+  readonly subject: string;
+  readonly ttlSeconds: number;
+  readonly claims: Readonly<Record<string, string>>;
+  readonly secret: string;
+  /** Seconds since the epoch. */
+  readonly nowSeconds: number;
+}
+
+/** The token: `sub`, `iat`, `exp` and the extra claims, signed with HS256. */
+export function mintToken(request: TokenRequest): string {
+  return signToken(
+    {
+      ...request.claims,
+      sub: request.subject,
+      iat: request.nowSeconds,
+      exp: request.nowSeconds + request.ttlSeconds,
+    },
+    request.secret,
+  );
+}
+
+/** `90`, `90s`, `15m`, `1h`, `7d` → seconds; `undefined` for anything else, 0, or more than a year. */
+export function parseTtl(text: string): number | undefined {
+  const match = /^([1-9]\d{0,8})([smhd]?)$/.exec(text);
+  if (match === null) return undefined;
+  const seconds = Number(match[1]) * UNITS[match[2] || 's']!;
+  return seconds <= MAX_TTL_SECONDS ? seconds : undefined;
+}
+
+/** Where the command writes and what it reads. */
+export interface TokenCliEnvironment {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly now: () => Date;
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/** Runs `npm run token`: the token on stdout (exit 0), or one line on stderr (exit 2 for usage, 1 for a bad value). */
+export function main(argv: readonly string[], io: TokenCliEnvironment): number {
+  const fail = (code: number, message: string) => {
+    io.stderr.write(`error: ${message}\n`);
+    return code;
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        sub: { type: 'string' },
+        ttl: { type: 'string' },
+        claim: { type: 'string', multiple: true },
+        secret: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    return fail(2, `${(error as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const { values } = parsed;
+  if (values.help === true) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.sub === undefined || values.sub.trim() === '') return fail(2, '--sub NAME is required (see --help)');
+  const ttlSeconds = parseTtl(values.ttl ?? '1h');
+  if (ttlSeconds === undefined) {
+    return fail(1, `--ttl must be a positive duration of at most 365d such as 90s, 15m, 1h or 7d, got "${values.ttl}"`);
+  }
+  const claims: Record<string, string> = {};
+  for (const claim of values.claim ?? []) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(claim);
+    if (match === null) return fail(1, `--claim must be key=value with a key of letters, digits and _, got "${claim}"`);
+    if (['sub', 'iat', 'exp', 'nbf'].includes(match[1]!)) {
+      return fail(1, `--claim cannot set ${match[1]}: --sub and --ttl do`);
+    }
+    claims[match[1]!] = match[2]!;
+  }
+  const secret = values.secret ?? io.env.JWT_SECRET ?? LOCAL_JWT_SECRET;
+  if (secret === '') return fail(1, 'the secret is empty: give --secret or JWT_SECRET a value');
+  io.stdout.write(
+    `${mintToken({ subject: values.sub, ttlSeconds, claims, secret, nowSeconds: Math.floor(io.now().getTime() / 1000) })}\n`,
+  );
+  return 0;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), {
+    env: process.env,
+    now: () => new Date(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+}

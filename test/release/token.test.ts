@@ -1,0 +1,80 @@
+import { LOCAL_JWT_SECRET } from '../../common/local-jwt-secret';
+import { verifyToken } from '../../lambda/authorizer/token';
+import { main, parseTtl } from '../../release/token';
+
+const NOW = new Date('2025-01-31T09:30:00Z');
+const NOW_SECONDS = NOW.getTime() / 1000;
+
+function run(argv: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = main(argv, {
+    env,
+    now: () => NOW,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('npm run token', () => {
+  test('mints a token the authorizer accepts with the local secret, for the subject and an hour by default', () => {
+    const { code, stdout, stderr } = run(['--sub', 'alice']);
+
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const token = verifyToken(stdout.trim(), LOCAL_JWT_SECRET, NOW_SECONDS);
+    expect(token).toEqual({
+      subject: 'alice',
+      claims: { sub: 'alice', iat: NOW_SECONDS, exp: NOW_SECONDS + 3600 },
+    });
+  });
+
+  test('signs with --secret, else JWT_SECRET, and adds --claim values', () => {
+    const given = run(['--sub', 'bob', '--ttl', '15m', '--secret', 's1', '--claim', 'team=blue'], { JWT_SECRET: 's2' });
+    const fromEnv = run(['--sub', 'bob'], { JWT_SECRET: 's2' });
+
+    expect(verifyToken(given.stdout.trim(), 's1', NOW_SECONDS).claims).toMatchObject({
+      team: 'blue',
+      exp: NOW_SECONDS + 900,
+    });
+    expect(verifyToken(fromEnv.stdout.trim(), 's2', NOW_SECONDS).subject).toBe('bob');
+    expect(() => verifyToken(fromEnv.stdout.trim(), LOCAL_JWT_SECRET, NOW_SECONDS)).toThrow('Unauthorized');
+  });
+
+  test.each([
+    [[], 2, '--sub NAME is required (see --help)'],
+    [['--sub', 'a', '--bogus'], 2, "Unknown option '--bogus' (see --help)"],
+    [
+      ['--sub', 'a', '--ttl', '0'],
+      1,
+      '--ttl must be a positive duration of at most 365d such as 90s, 15m, 1h or 7d, got "0"',
+    ],
+    [
+      ['--sub', 'a', '--ttl', '1w'],
+      1,
+      '--ttl must be a positive duration of at most 365d such as 90s, 15m, 1h or 7d, got "1w"',
+    ],
+    [
+      ['--sub', 'a', '--claim', 'nokey'],
+      1,
+      '--claim must be key=value with a key of letters, digits and _, got "nokey"',
+    ],
+    [['--sub', 'a', '--claim', 'exp=1'], 1, '--claim cannot set exp: --sub and --ttl do'],
+    [['--sub', 'a', '--secret', ''], 1, 'the secret is empty: give --secret or JWT_SECRET a value'],
+  ])('%j exits %i with one line: %s', (argv, code, message) => {
+    expect(run(argv)).toEqual({ code, stdout: '', stderr: `error: ${message}\n` });
+  });
+
+  test.each([
+    ['90', 90],
+    ['90s', 90],
+    ['15m', 900],
+    ['1h', 3600],
+    ['365d', 31_536_000],
+    ['366d', undefined],
+    ['-1h', undefined],
+    ['1.5h', undefined],
+  ])('reads the TTL %p as %p seconds', (text, seconds) => {
+    expect(parseTtl(text)).toBe(seconds);
+  });
+});
