@@ -129,18 +129,6 @@ row('node --import tsx, built-in validation', m('app'), m('bare'));
 row('node --import tsx, CDK_VALIDATION=false', m('appNoValidation'), m('bareNoValidation'));
 row('npx cdk synth --quiet', m('cliApp'), m('cliBare'));
 
-console.log('where the app spends it (bench/synth-phases.ts, CDK_VALIDATION=false):');
-console.log(`  loading aws-cdk-lib and lib/:           ${ms(p('all', 'load'))}`);
-console.log(`  constructing the stacks:                ${ms(p('all', 'construct'))}`);
-console.log(`    of which esbuild bundling (2):        ${ms(p('none', 'construct') - p('noBundling', 'construct'))}`);
-console.log(`  app.synth() with cdk-nag and cfn-guard: ${ms(p('all', 'synth'))}`);
-console.log(`    without any policy plugin:            ${ms(p('none', 'synth'))}`);
-console.log(`    cdk-nag alone adds:                   ${ms(p('cdkNag', 'synth') - p('none', 'synth'))}`);
-console.log(`    cfn-guard alone adds:                 ${ms(p('cfnGuard', 'synth') - p('none', 'synth'))}`);
-console.log(`  built-in validation adds (app):         ${ms(m('app') - m('appNoValidation'))}`);
-console.log(`  built-in validation adds (bare app):    ${ms(m('bare') - m('bareNoValidation'))}`);
-console.log(`  the CDK CLI adds (app):                 ${ms(m('cliApp') - m('app'))}`);
-
 // the last app run's assembly, for the bundle sizes
 const last = run([...NODE_APP, 'bin/app.ts'], { CDK_CONTEXT_JSON: JSON.stringify(context), CDK_VALIDATION: 'false' });
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -155,6 +143,22 @@ const resources = (
     >;
   }
 ).Resources;
+const functionCount = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function').length;
+
+console.log('where the app spends it (bench/synth-phases.ts, CDK_VALIDATION=false):');
+console.log(`  loading aws-cdk-lib and lib/:           ${ms(p('all', 'load'))}`);
+console.log(`  constructing the stacks:                ${ms(p('all', 'construct'))}`);
+console.log(
+  `    of which esbuild bundling (${functionCount}):        ${ms(p('none', 'construct') - p('noBundling', 'construct'))}`,
+);
+console.log(`  app.synth() with cdk-nag and cfn-guard: ${ms(p('all', 'synth'))}`);
+console.log(`    without any policy plugin:            ${ms(p('none', 'synth'))}`);
+console.log(`    cdk-nag alone adds:                   ${ms(p('cdkNag', 'synth') - p('none', 'synth'))}`);
+console.log(`    cfn-guard alone adds:                 ${ms(p('cfnGuard', 'synth') - p('none', 'synth'))}`);
+console.log(`  built-in validation adds (app):         ${ms(m('app') - m('appNoValidation'))}`);
+console.log(`  built-in validation adds (bare app):    ${ms(m('bare') - m('bareNoValidation'))}`);
+console.log(`  the CDK CLI adds (app):                 ${ms(m('cliApp') - m('app'))}`);
+
 console.log('bundles:');
 for (const [id, r] of Object.entries(resources)) {
   if (r.Type !== 'AWS::Lambda::Function') continue;
