@@ -192,7 +192,8 @@ export class ApiStack extends Stack {
         {
           ...this.methodAccess(config.access.routes[route]),
           ...options,
-          ...(cache && { requestParameters: { ...options.requestParameters, ...cache.requestParameters } }),
+          // a parameter the route itself declares keeps its own required flag
+          ...(cache && { requestParameters: { ...cache.requestParameters, ...options.requestParameters } }),
         },
         cache?.cacheKeyParameters,
       );

@@ -141,7 +141,7 @@ export function checkCaches(
         );
       }
       const other = keysByRoute.get(route);
-      if (other !== undefined && other.keyParameters.join() !== settings.keyParameters.join()) {
+      if (other !== undefined && keyOf(other.keyParameters) !== keyOf(settings.keyParameters)) {
         throw new ConfigError(
           `${key(stage)}.routes.${route}.keyParameters must equal ${key(other.stage)}'s (${other.keyParameters.join(', ') || 'none'}): the cache key is part of the route's integration, which every stage shares`,
         );
@@ -149,6 +149,14 @@ export function checkCaches(
       keysByRoute.set(route, { stage, keyParameters: settings.keyParameters });
     }
   }
+}
+
+/** A list of key parameters as API Gateway compares them: in any order, header names in any case. */
+function keyOf(parameters: readonly string[]): string {
+  return parameters
+    .map((p) => (p.startsWith('header.') ? p.toLowerCase() : p))
+    .sort()
+    .join();
 }
 
 /** The key parameters of a route, from whichever stage caches it; none when no stage does. */

@@ -254,7 +254,7 @@ export class LocalApi {
     const routes: Record<string, [string, () => unknown]> = {
       '/_local/metrics': ['GET', () => this.metrics.snapshot()],
       '/_local/metrics/reset': ['POST', () => this.metrics.reset()],
-      '/_local/cache/flush': ['POST', () => this.flushCache(new URLSearchParams(query).get('stage') ?? undefined)],
+      '/_local/cache/flush': ['POST', () => this.flushCache(new URLSearchParams(query).get('stage') || undefined)],
     };
     const route = routes[target];
     if (route === undefined) {

@@ -187,7 +187,7 @@ export function describeCustomDomains(api: ApiDefinition, baseUrl: string): stri
       (m) =>
         `/${m.basePath} → ${m.stageName === undefined ? 'the stage named next in the path' : `stage ${m.stageName}`}`,
     );
-    lines.push(`  ${domain.name}: ${mappings.join(', ')}`);
+    lines.push(`  ${domain.name}: ${mappings.join(', ') || 'no base path maps this API (every request answers 403)'}`);
   }
   // a GET without parameters makes a curl that answers as is
   const example = listRoutes(api.root).find((r) => r.method === 'GET' && !r.path.includes('{'));
@@ -213,6 +213,7 @@ export function describeStageCache(api: ApiDefinition, stage: ApiStage, baseUrl:
         stage,
         isCanaryRequest: false,
         method,
+        httpMethod: verb === 'ANY' ? 'GET' : verb,
         pathParameters: {},
         query: { single: new Map(), multi: new Map() },
         headers: [],

@@ -16,7 +16,8 @@ const BASE_PATH = new RegExp(`^${BASE_PATH_SEGMENT}(/${BASE_PATH_SEGMENT})*$`);
 
 /**
  * Reads `AWS::ApiGateway::BasePathMapping`s to the served REST API and the domain names they belong to (an
- * `AWS::ApiGateway::DomainName` of the stack, or a domain created elsewhere and named by its string).
+ * `AWS::ApiGateway::DomainName` of the stack, or a domain created elsewhere and named by its string); a domain of
+ * the stack that maps nothing to this API is kept without mappings, so its host answers 403.
  *
  * @param stageNames the served API's stages, which a mapping's `Stage` must name
  * @throws LocalApiError on what API Gateway would refuse: a base path it does not accept, two mappings of one base
@@ -63,8 +64,10 @@ export function readCustomDomains(
     byDomain.set(domainName, [...mappings, mapping]);
   }
 
+  // a domain of the stack with no mapping to this API still names its host: such requests never reach the API
+  for (const name of domainLogicalIds.keys()) if (!byDomain.has(name)) byDomain.set(name, []);
   const domains = [...byDomain].map(([name, mappings]) => ({
-    logicalId: domainLogicalIds.get(name) ?? mappings[0]!.logicalId,
+    logicalId: domainLogicalIds.get(name) ?? mappings[0]?.logicalId ?? name,
     name,
     // the longest base path that prefixes a request wins: try them longest first
     mappings: [...mappings].sort((a, b) => b.basePath.length - a.basePath.length),

@@ -34,6 +34,7 @@ export function resolveDomainPath(
   stages: readonly ApiStage[],
   rawPath: string,
 ): DomainMatch | undefined {
+  // compared as sent, not percent-decoded: how AWS matches an encoded base path is not recorded
   const path = rawPath.replace(/^\/+/, '');
   const clientPath = `/${path}`;
   for (const mapping of domain.mappings) {

@@ -281,6 +281,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       stage,
       isCanaryRequest: deployment.isCanaryRequest === true,
       method: route.method,
+      httpMethod: request.method,
       pathParameters: route.pathParameters,
       query,
       headers: request.headers,

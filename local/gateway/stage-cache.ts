@@ -95,6 +95,8 @@ export interface CacheRequest {
   /** Whether the canary's share serves it. */
   readonly isCanaryRequest: boolean;
   readonly method: ApiMethod;
+  /** The request's verb: the method's, or any one for an `ANY` method. */
+  readonly httpMethod: string;
   readonly pathParameters: Readonly<Record<string, string>>;
   readonly query: QueryParameters;
   readonly headers: HeaderLines;
@@ -119,11 +121,12 @@ export function planCache(request: CacheRequest): CachePlan | undefined {
   if (stage.cacheClusterSize === undefined) return undefined;
   const canary = request.isCanaryRequest ? stage.canary : undefined;
   if (canary !== undefined && !canary.useStageCache) return undefined;
-  const settings = cacheSettingsOf(stage.methodSettings, method);
+  const settings = cacheSettingsOf(stage.methodSettings, method, request.httpMethod);
   if (!settings.enabled || settings.ttlSeconds === 0) return undefined;
   const partition = canary !== undefined && canary.deploymentId !== stage.deploymentId ? 'canary' : 'stage';
   const values = (method.integration.cacheKeyParameters ?? []).map((name) => keyValue(name, request));
-  const key = JSON.stringify([stage.name, partition, method.httpMethod, method.resourcePath, values]);
+  // the request's verb, not the method's: an ANY method's GET and POST are two entries
+  const key = JSON.stringify([stage.name, partition, request.httpMethod, method.resourcePath, values]);
   const invalidate = cacheControlDirectives(request.headers).includes('max-age=0');
   return {
     key,
@@ -135,15 +138,16 @@ export function planCache(request: CacheRequest): CachePlan | undefined {
 function cacheSettingsOf(
   settings: readonly MethodSetting[],
   method: ApiMethod,
+  httpMethod: string,
 ): { enabled: boolean; ttlSeconds: number } {
-  const own = settings.find(
-    (setting) =>
-      settingPath(setting.resourcePath) === method.resourcePath &&
-      (setting.httpMethod === '*' || setting.httpMethod.toUpperCase() === method.httpMethod),
-  );
+  const onResource = settings.filter((setting) => settingPath(setting.resourcePath) === method.resourcePath);
+  // the setting naming the verb is more specific than the resource's `*` one, whatever their order
+  const own =
+    onResource.find((setting) => setting.httpMethod.toUpperCase() === method.httpMethod) ??
+    onResource.find((setting) => setting.httpMethod === '*');
   const stageWide = settings.find((setting) => settingPath(setting.resourcePath) === '*' && setting.httpMethod === '*');
-  // the stage-wide setting caches GET methods only; a method's own setting may cache any verb
-  const enabled = own?.cachingEnabled ?? (method.httpMethod === 'GET' && stageWide?.cachingEnabled === true);
+  // the stage-wide setting caches GET requests only; a method's own setting may cache any verb
+  const enabled = own?.cachingEnabled ?? (httpMethod === 'GET' && stageWide?.cachingEnabled === true);
   return { enabled, ttlSeconds: own?.cacheTtlInSeconds ?? stageWide?.cacheTtlInSeconds ?? DEFAULT_CACHE_TTL_SECONDS };
 }
 
@@ -161,8 +165,9 @@ function keyValue(name: string, request: CacheRequest): string | null {
   const [, where, parameterName] = parameter as unknown as [string, string, string];
   if (where === 'path') return request.pathParameters[parameterName] ?? null;
   if (where === 'header') return headerValue(request.headers, parameterName) ?? null;
-  const values = request.query.multi.get(parameterName);
-  return values === undefined ? null : values.join(',');
+  // the value the integration sees (queryStringParameters keeps the last of repeated ones), so ?lang=en&lang=ko and
+  // ?lang=ko share an entry and ?lang=en,ko does not
+  return request.query.single.get(parameterName) ?? null;
 }
 
 /** The request's `Cache-Control` directives, lower-cased, across repeated headers. */

@@ -99,6 +99,16 @@ describe('api.stages.<stage>.cache', () => {
     );
   });
 
+  test('accepts two stages listing one key in another order and header case: API Gateway compares them so', () => {
+    const route = (keyParameters: string[]) => ({
+      clusterSize: '0.5',
+      routes: { 'GET /api/faq': { keyParameters } },
+    });
+    const raw = withCache('v1', route(['querystring.lang', 'header.X-Region'])) as any;
+    raw.stages.beta.cache = route(['header.x-region', 'querystring.lang']);
+    expect(() => parseConfig(raw)).not.toThrow();
+  });
+
   describe('when configured on v1', () => {
     const config = parseConfig(withCache('v1', { ...V1_CACHE, canaryUsesStageCache: true }));
     const { template } = synthApiStack(config);

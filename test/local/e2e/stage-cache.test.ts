@@ -46,6 +46,7 @@ function cacheAssembly(): string {
     .method('POST', '/items/{id}', { integration: lambdaProxyIntegration('Counter', 'live') })
     .method('GET', '/plain/{id}', { integration: lambdaProxyIntegration('Counter', 'live') })
     .method('GET', '/brief', { integration: lambdaProxyIntegration('Counter', 'live') })
+    .method('ANY', '/any', { integration: lambdaProxyIntegration('Counter', 'live') })
     .permission('Counter', { qualifier: 'live' })
     .stage('prod', {
       properties: CLUSTER,
@@ -53,7 +54,11 @@ function cacheAssembly(): string {
         ENCRYPTED_STAGE_WIDE,
         cached('/~1items~1{id}', 60),
         cached('/~1plain~1{id}'),
+        // the resource's * setting first: GET's own (TTL 1 s) must win whatever the order
+        { ResourcePath: '/~1brief', HttpMethod: '*', CachingEnabled: true, CacheTtlInSeconds: 3600 },
         cached('/~1brief', 1),
+        // every verb of the ANY method
+        { ...cached('/~1any'), HttpMethod: '*' },
       ],
     })
     .stage('wide', {
@@ -117,6 +122,19 @@ describe('local API: the stage cache', () => {
     expect(await count('/prod/items/1?lang=en&page=3')).toBe(one);
   });
 
+  test('keys a repeated query value by the value the function sees, the last: not by all values joined', async () => {
+    const last = await count('/prod/items/1?lang=en&lang=ko');
+    expect(await count('/prod/items/1?lang=ko')).toBe(last);
+    expect(await count('/prod/items/1?lang=en,ko')).not.toBe(last);
+  });
+
+  test("keys an ANY method's entries by the request's verb: a DELETE never gets what a POST answered", async () => {
+    const post = await local.fetch('/prod/any', { method: 'POST' });
+    const del = await local.fetch('/prod/any', { method: 'DELETE' });
+    expect(del.json().count).not.toBe(post.json().count);
+    expect((await local.fetch('/prod/any', { method: 'POST' })).json().count).toBe(post.json().count);
+  });
+
   test('without cache key parameters every path shares one entry: /plain/2 gets what /plain/1 answered', async () => {
     const first = await local.fetch('/prod/plain/1');
     const second = await local.fetch('/prod/plain/2');
@@ -125,7 +143,7 @@ describe('local API: the stage cache', () => {
     expect(second.json().id).toBe('1');
   });
 
-  test('asks the function again once the TTL has passed', async () => {
+  test("asks the function again once the TTL has passed: the GET setting's 1 s, not the resource's * 3600 s", async () => {
     const first = await count('/prod/brief');
     expect(await count('/prod/brief')).toBe(first);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -185,6 +203,9 @@ describe('local API: the stage cache', () => {
     expect(flushed.json()).toEqual({ flushed: 1, stage: 'prod' });
     expect(await count('/prod/items/1')).not.toBe(prod);
     expect(await count('/wide/items/1')).toBe(wide);
+
+    await count('/prod/items/1');
+    expect((await local.fetch('/_local/cache/flush?stage=', { method: 'POST' })).json()).toEqual({ flushed: 2 });
 
     const unknown = await local.fetch('/_local/cache/flush?stage=qa', { method: 'POST' });
     expect(unknown.status).toBe(400);
