@@ -3,8 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from '../../lib/api-stack';
 import { ConfigError, parseConfig } from '../../lib/config';
-import { addPolicyValidation } from '../../lib/policy-validation';
-import { newApp, rawConfig, shippedConfig, synthApiStack } from '../support/template';
+import { newApp, rawConfig, shippedConfig, synthApiStack, synthWithPolicies } from '../support/template';
 
 /** The committed config with a `waf` block on the default environment. */
 function withWaf(waf: unknown): unknown {
@@ -127,10 +126,7 @@ describe('api.environments.<env>.waf', () => {
     });
 
     test('passes the synth-time policy validation (cdk-nag and Control Tower rules)', () => {
-      const app = newApp();
-      new ApiStack(app, 'Api', { config });
-      addPolicyValidation(app);
-      expect(() => app.synth()).not.toThrow();
+      expect(() => synthWithPolicies(config)).not.toThrow();
     });
   });
 });

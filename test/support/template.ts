@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from '../../lib/api-stack';
 import type { AppConfig } from '../../lib/config';
 import { CONFIG_CONTEXT_KEY, parseConfig } from '../../lib/config';
+import { addPolicyValidation } from '../../lib/policy-validation';
 
 export const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
@@ -49,6 +51,24 @@ export function synthApiStack(
   const app = newApp();
   const stack = new ApiStack(app, 'TestApi', { config, lambdaRoot: options.lambdaRoot });
   return { stack, template: Template.fromStack(stack) };
+}
+
+/** The rule names of cdk-nag's AwsSolutions findings on the ApiStack of a config; empty when it passes. */
+export function nagFindings(config: AppConfig): string[] {
+  const app = newApp();
+  new ApiStack(app, 'Api', { config });
+  return new AwsSolutionsChecks(app, { verbose: true }).validateScope(app).violations.map((v) => v.ruleName);
+}
+
+/**
+ * Synthesizes the ApiStack of a config under the project's synth-time policy validation (cdk-nag and Control
+ * Tower's rules, as `bin/app.ts` adds them); throws on a violation.
+ */
+export function synthWithPolicies(config: AppConfig): void {
+  const app = newApp();
+  new ApiStack(app, 'Api', { config });
+  addPolicyValidation(app);
+  app.synth();
 }
 
 /**
