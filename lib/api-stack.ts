@@ -1,14 +1,15 @@
 import * as path from 'node:path';
 import type { StackProps } from 'aws-cdk-lib';
-import { ArnFormat, CfnOutput, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AliasedFunction } from './aliased-function';
 import { pascalCase } from './naming';
 import { ApiGatewayAccount } from './api-gateway-account';
-import type { AuthorizerConfig, RouteAccess, RouteKey } from './access-config';
+import type { AccessConfig, LambdaAuthorizerConfig, RouteKey } from './access-config';
 import type { RouteCacheConfig } from './cache-config';
 import { cacheKeyParametersOf } from './cache-config';
 import type { AppConfig, FunctionName, StageConfig, VersionSelector } from './config';
@@ -65,7 +66,8 @@ export class ApiStack extends Stack {
   public readonly customDomain?: ApiCustomDomain;
   private readonly methods = new Map<RouteKey, apigw.Method>();
   /**
-   * The Lambda REQUEST authorizer the routes listing `authorizer` use.
+   * The authorizer the routes listing `authorizer` use: the Lambda REQUEST authorizer over the `authorizer` function,
+   * or the Cognito user pool authorizer over the environment's user pools.
    *
    * @default - none, when `api.access.authorizer` is not configured
    */
@@ -91,7 +93,7 @@ export class ApiStack extends Stack {
         logEncryptionKey,
         ...FUNCTIONS[name],
         ...(name === 'authorizer' &&
-          config.access.authorizer && {
+          config.access.authorizer?.type === 'lambda' && {
             environment: { JWT_SECRET_PARAMETER: config.access.authorizer.secretParameter },
           }),
       });
@@ -106,7 +108,7 @@ export class ApiStack extends Stack {
       loggingDependency: account?.resource,
     });
 
-    this.authorizer = config.access.authorizer && this.addAuthorizer(config.access.authorizer);
+    this.authorizer = this.addAuthorizer(config);
     this.gatewayResponses = new ApiGatewayResponses(this, 'GatewayResponses', {
       api: this.api.api,
       deployment: this.api.deployment,
@@ -190,7 +192,7 @@ export class ApiStack extends Stack {
         route.split(' ')[0]!,
         target,
         {
-          ...this.methodAccess(config.access.routes[route]),
+          ...this.methodAccess(config.access, route),
           ...options,
           // a parameter the route itself declares keeps its own required flag
           ...(cache && { requestParameters: { ...cache.requestParameters, ...options.requestParameters } }),
@@ -218,13 +220,14 @@ export class ApiStack extends Stack {
 
     this.methods.set(
       'GET /api/health',
-      addHealthCheck(root.addResource('health'), this.methodAccess(config.access.routes['GET /api/health'])),
+      addHealthCheck(root.addResource('health'), this.methodAccess(config.access, 'GET /api/health')),
     );
     return this.methods;
   }
 
   /** The method options that make API Gateway require what the route's access config says. */
-  private methodAccess(access: RouteAccess): apigw.MethodOptions {
+  private methodAccess(config: AccessConfig, route: RouteKey): apigw.MethodOptions {
+    const access = config.routes[route];
     // a public route renders as before: no ApiKeyRequired, AuthorizationType NONE (CDK's default)
     const apiKey = access.apiKey ? { apiKeyRequired: true } : {};
     switch (access.authorization) {
@@ -232,9 +235,38 @@ export class ApiStack extends Stack {
         return apiKey;
       case 'iam':
         return { ...apiKey, authorizationType: apigw.AuthorizationType.IAM };
-      case 'authorizer':
+      case 'authorizer': {
         // config.ts refuses a route listing "authorizer" without one configured
-        return { ...apiKey, authorizationType: apigw.AuthorizationType.CUSTOM, authorizer: this.authorizer! };
+        const authorizer = config.authorizer!;
+        const scopes = authorizer.type === 'cognito' ? authorizer.scopes[route] : undefined;
+        return {
+          ...apiKey,
+          authorizationType:
+            authorizer.type === 'cognito' ? apigw.AuthorizationType.COGNITO : apigw.AuthorizationType.CUSTOM,
+          authorizer: this.authorizer!,
+          ...(scopes && { authorizationScopes: [...scopes] }),
+        };
+      }
+    }
+  }
+
+  /** The API's authorizer of the configured type, when there is one. */
+  private addAuthorizer(config: AppConfig): apigw.IAuthorizer | undefined {
+    const authorizer = config.access.authorizer;
+    switch (authorizer?.type) {
+      case undefined:
+        return undefined;
+      case 'lambda':
+        return this.addLambdaAuthorizer(authorizer);
+      case 'cognito':
+        // imported, never created: the pools and their users belong to whoever runs sign-in
+        return new apigw.CognitoUserPoolsAuthorizer(this, 'UserPoolAuthorizer', {
+          cognitoUserPools: config.userPools.map((arn, i) =>
+            cognito.UserPool.fromUserPoolArn(this, `UserPool${i + 1}`, arn),
+          ),
+          identitySource: apigw.IdentitySource.header('Authorization'),
+          resultsCacheTtl: Duration.seconds(authorizer.resultTtlSeconds),
+        });
     }
   }
 
@@ -243,7 +275,7 @@ export class ApiStack extends Stack {
    * parameter, nothing else. A SecureString under the account's default `aws/ssm` key needs no kms:Decrypt grant: that
    * key's policy lets the account's principals decrypt through SSM.
    */
-  private addAuthorizer(authorizer: AuthorizerConfig): apigw.IAuthorizer {
+  private addLambdaAuthorizer(authorizer: LambdaAuthorizerConfig): apigw.IAuthorizer {
     const fn = this.functions.authorizer;
     fn.function.addToRolePolicy(
       new iam.PolicyStatement({
@@ -304,14 +336,14 @@ export class ApiStack extends Stack {
           'Abuse is bounded by per-stage throttling and request validation.';
         Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
         Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
-      } else if (authorization === 'authorizer') {
+      } else if (authorization === 'authorizer' && config.access.authorizer?.type === 'lambda') {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions-COG4',
           reason:
             `${route} is authorized by the API's Lambda REQUEST authorizer (HS256 bearer tokens), not a Cognito user ` +
             'pool: the API has no user directory of its own, and callers bring tokens minted with the shared secret.',
         });
-      } else {
+      } else if (authorization === 'iam') {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions-COG4',
           reason: `${route} is authorized by IAM (SigV4-signed requests), which identifies callers without a user pool.`,

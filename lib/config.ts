@@ -6,7 +6,7 @@
  */
 
 import type { AccessConfig } from './access-config';
-import { anyRouteRequires, parseAccess } from './access-config';
+import { anyRouteRequires, checkUserPools, parseAccess, parseUserPools } from './access-config';
 import type { ApiKeyConfig, UsagePlanConfig, UsagePlansConfig } from './usage-plan-config';
 import { parseUsagePlans } from './usage-plan-config';
 import type { StageCacheConfig } from './cache-config';
@@ -235,6 +235,11 @@ export interface AppConfig {
   readonly waf?: WafConfig;
   /** The environment's custom domain (`api.environments.<env>.domain`), a base path per stage; none when absent. */
   readonly domain?: DomainConfig;
+  /**
+   * The ARNs of the Cognito user pools a `cognito` authorizer accepts tokens of (`api.environments.<env>.userPools`);
+   * empty unless the authorizer is of that type.
+   */
+  readonly userPools: readonly string[];
 }
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -290,6 +295,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
   );
   for (const environment of environments) {
     requireKeysWhereRoutesNeedThem(access, environment, `${environmentsKey}.${environment.name}`);
+    checkUserPools(access, environment.userPools, `${environmentsKey}.${environment.name}`);
   }
   const selected = environments.find((e) => e.name === environmentName);
   if (!selected) {
@@ -314,6 +320,7 @@ export function parseConfig(raw: unknown, environmentName: string = DEFAULT_ENVI
     gate,
     ...(selected.waf && { waf: selected.waf }),
     ...(selected.domain && { domain: selected.domain }),
+    userPools: selected.userPools,
   };
 }
 
@@ -493,6 +500,7 @@ interface ParsedEnvironment {
   readonly usage: UsagePlansConfig;
   readonly waf?: WafConfig;
   readonly domain?: DomainConfig;
+  readonly userPools: readonly string[];
 }
 
 function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnvironment {
@@ -509,6 +517,7 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
     'usagePlans',
     'waf',
     'domain',
+    'userPools',
   ]);
   const account = optionalMatch(o.account, `${key}.account`, ACCOUNT_ID, 'a 12-digit account id');
   const region = optionalMatch(o.region, `${key}.region`, REGION, 'a region name such as eu-west-1');
@@ -521,6 +530,7 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
   const usage = parseUsagePlans(o, key, STAGE_NAMES);
   const waf = parseWaf(o.waf, `${key}.waf`);
   const domain = parseDomain(o.domain, `${key}.domain`, { account, region });
+  const userPools = parseUserPools(o.userPools, `${key}.userPools`);
   return {
     name,
     account,
@@ -530,6 +540,7 @@ function parseEnvironment(name: string, raw: unknown, key: string): ParsedEnviro
     usage,
     ...(waf && { waf }),
     ...(domain && { domain }),
+    userPools,
   };
 }
 

@@ -1,4 +1,5 @@
 import { LOCAL_JWT_SECRET, LOCAL_JWT_SECRET_VARIABLE } from '../common/local-jwt-secret';
+import { userPoolIdentity } from '../common/local-user-pool';
 import { planCache } from './gateway/stage-cache';
 import type { ApiDefinition, ApiMethod, ApiResource, ApiStage, LambdaFunction, Unsupported } from './model';
 
@@ -141,23 +142,44 @@ export function describeApiKeys(api: ApiDefinition): string[] {
 }
 
 /**
- * The Lambda authorizers routes use: type, identity source, result TTL and routes, and how to get a token the local
- * one accepts (its function gets the local JWT secret); nothing when no route uses one.
+ * The authorizers routes use: type, identity source, result TTL and routes, and how to get a token the local one
+ * accepts (a Lambda authorizer's function gets the local JWT secret; a user pool authorizer takes tokens signed with
+ * the local user pool secret); nothing when no route uses one.
  */
 export function describeAuthorizers(api: ApiDefinition): string[] {
   const lines: string[] = [];
   for (const authorizer of api.authorizers?.values() ?? []) {
+    const userPools = authorizer.type === 'COGNITO_USER_POOLS';
     const routes = routesWhere(
       api.root,
-      (method) => method.authorizationType === 'CUSTOM' && method.authorizerId === authorizer.id,
+      (method) =>
+        method.authorizationType === (userPools ? 'COGNITO_USER_POOLS' : 'CUSTOM') &&
+        method.authorizerId === authorizer.id,
     );
     if (routes.length === 0) continue;
     const ttl = authorizer.authorizerResultTtlInSeconds ?? 300;
     lines.push(
       `authorizer ${authorizer.name} (${authorizer.type}, identity ${authorizer.identitySource ?? 'none'}, ` +
         `results cached ${ttl === 0 ? 'never' : `${ttl} s`}; required by ${routes.join(', ')}):`,
-      `  its function gets ${LOCAL_JWT_SECRET_VARIABLE}=${LOCAL_JWT_SECRET}; a token: npm run token -- --sub alice, ` +
-        `sent as Authorization: Bearer <token>`,
+    );
+    if (!userPools) {
+      lines.push(
+        `  its function gets ${LOCAL_JWT_SECRET_VARIABLE}=${LOCAL_JWT_SECRET}; a token: npm run token -- --sub alice, ` +
+          `sent as Authorization: Bearer <token>`,
+      );
+      continue;
+    }
+    const pool = userPoolIdentity(authorizer.providerArns[0] ?? '')?.id ?? '<pool id>';
+    const scoped = routesWhere(
+      api.root,
+      (method) => method.authorizerId === authorizer.id && (method.authorizationScopes ?? []).length > 0,
+    );
+    lines.push(
+      `  user pools ${authorizer.providerArns.join(', ')}: their real (RS256) tokens cannot be checked offline; ` +
+        `an ID token: npm run token -- --user-pool ${pool} --sub alice, sent as Authorization: <token>`,
+      ...(scoped.length === 0
+        ? []
+        : [`  ${scoped.join(', ')} take access tokens with a scope: add --scope <scope> (once per scope)`]),
     );
   }
   return lines;

@@ -1,12 +1,18 @@
 import { parseArgs } from 'node:util';
 import { LOCAL_JWT_SECRET } from '../common/local-jwt-secret';
+import { LOCAL_USER_POOL_SECRET, userPoolIdentity } from '../common/local-user-pool';
 import { signToken } from '../lambda/authorizer/token';
 
 const USAGE =
   'Usage: npm run token -- --sub NAME [--ttl 1h] [--claim key=value]... [--secret SECRET]\n' +
   '  Prints an HS256 JWT the API authorizer accepts: sub NAME, exp now + ttl (s, m, h or d; default 1h).\n' +
   '  The secret: --secret, else the JWT_SECRET environment variable, else the local API secret (npm start).\n' +
-  '  For AWS: JWT_SECRET="$(aws ssm get-parameter --name <parameter> --with-decryption --query Parameter.Value --output text)"\n';
+  '  For AWS: JWT_SECRET="$(aws ssm get-parameter --name <parameter> --with-decryption --query Parameter.Value --output text)"\n' +
+  '\n' +
+  '       npm run token -- --user-pool POOL_ID --sub NAME [--scope SCOPE]... [--group GROUP]... [--client-id ID]\n' +
+  '                        [--ttl 1h] [--claim key=value]...\n' +
+  "  Prints a token of the local stand-in for a Cognito user pool (npm start only; AWS checks the pool's own keys):\n" +
+  '  an ID token, or with --scope an access token carrying those scopes, of the pool POOL_ID (or its ARN).\n';
 
 const UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
 /** A token lives at most this long: a year. */
@@ -32,6 +38,50 @@ export function mintToken(request: TokenRequest): string {
       exp: request.nowSeconds + request.ttlSeconds,
     },
     request.secret,
+  );
+}
+
+/** What a local user pool token is minted from. */
+export interface UserPoolTokenRequest {
+  /** The pool's `iss`: `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
+  readonly issuer: string;
+  readonly subject: string;
+  readonly ttlSeconds: number;
+  /** With any, an access token carrying them; with none, an ID token. */
+  readonly scopes: readonly string[];
+  readonly groups: readonly string[];
+  readonly clientId: string;
+  readonly claims: Readonly<Record<string, string>>;
+  /** Seconds since the epoch. */
+  readonly nowSeconds: number;
+}
+
+/**
+ * A token shaped as a user pool issues them, signed with the local user pool secret: an ID token (`token_use` id,
+ * `aud` the client id, `cognito:username`) or, with scopes, an access token (`token_use` access, `client_id`,
+ * `username`, `scope` space-separated).
+ */
+export function mintUserPoolToken(request: UserPoolTokenRequest): string {
+  const access = request.scopes.length > 0;
+  return signToken(
+    {
+      ...request.claims,
+      sub: request.subject,
+      iss: request.issuer,
+      ...(request.groups.length > 0 && { 'cognito:groups': [...request.groups] }),
+      ...(access
+        ? {
+            token_use: 'access',
+            client_id: request.clientId,
+            username: request.subject,
+            scope: request.scopes.join(' '),
+          }
+        : { token_use: 'id', aud: request.clientId, 'cognito:username': request.subject }),
+      auth_time: request.nowSeconds,
+      iat: request.nowSeconds,
+      exp: request.nowSeconds + request.ttlSeconds,
+    },
+    LOCAL_USER_POOL_SECRET,
   );
 }
 
@@ -66,6 +116,10 @@ export function main(argv: readonly string[], io: TokenCliEnvironment): number {
         ttl: { type: 'string' },
         claim: { type: 'string', multiple: true },
         secret: { type: 'string' },
+        'user-pool': { type: 'string' },
+        scope: { type: 'string', multiple: true },
+        group: { type: 'string', multiple: true },
+        'client-id': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -93,11 +147,50 @@ export function main(argv: readonly string[], io: TokenCliEnvironment): number {
     }
     claims[match[1]!] = match[2]!;
   }
+  const nowSeconds = Math.floor(io.now().getTime() / 1000);
+  const poolOption = values['user-pool'];
+  if (poolOption === undefined) {
+    for (const option of ['scope', 'group', 'client-id'] as const) {
+      if (values[option] !== undefined) return fail(2, `--${option} goes with --user-pool (see --help)`);
+    }
+  } else {
+    const pool = userPoolIdentity(poolOption);
+    if (pool === undefined) {
+      return fail(1, `--user-pool must be a user pool id such as eu-west-1_AbCdEf123, or its ARN, got "${poolOption}"`);
+    }
+    if (values.secret !== undefined) {
+      return fail(2, '--secret signs Lambda authorizer tokens; a user pool token is signed with the local pool secret');
+    }
+    const reserved = ['iss', 'token_use', 'aud', 'client_id', 'scope', 'username', 'auth_time'];
+    const taken = Object.keys(claims).find((name) => reserved.includes(name));
+    if (taken !== undefined) return fail(1, `--claim cannot set ${taken} of a user pool token: the other options do`);
+    const scopes = values.scope ?? [];
+    const badScope = scopes.find((scope) => !/^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/.test(scope));
+    if (badScope !== undefined) {
+      return fail(1, `--scope must be an OAuth scope without spaces, " or \\, got "${badScope}"`);
+    }
+    const groups = values.group ?? [];
+    if (groups.some((group) => group.trim() === '')) return fail(1, '--group must name a group');
+    const clientId = values['client-id'] ?? 'local-app-client';
+    if (!/^[\w+]{1,128}$/.test(clientId)) {
+      return fail(1, `--client-id must be 1 to 128 letters, digits, _ or +, got "${clientId}"`);
+    }
+    const token = mintUserPoolToken({
+      issuer: pool.issuer,
+      subject: values.sub,
+      ttlSeconds,
+      scopes,
+      groups,
+      clientId,
+      claims,
+      nowSeconds,
+    });
+    io.stdout.write(`${token}\n`);
+    return 0;
+  }
   const secret = values.secret ?? io.env.JWT_SECRET ?? LOCAL_JWT_SECRET;
   if (secret === '') return fail(1, 'the secret is empty: give --secret or JWT_SECRET a value');
-  io.stdout.write(
-    `${mintToken({ subject: values.sub, ttlSeconds, claims, secret, nowSeconds: Math.floor(io.now().getTime() / 1000) })}\n`,
-  );
+  io.stdout.write(`${mintToken({ subject: values.sub, ttlSeconds, claims, secret, nowSeconds })}\n`);
   return 0;
 }
 

@@ -53,6 +53,23 @@ export function verifyToken(token: string, secret: string, nowSeconds: number): 
 }
 
 function verify(token: string, secret: string, nowSeconds: number): VerifiedToken {
+  const payload = signedPayload(token, secret);
+  if (typeof payload.exp !== 'number' || !(payload.exp > nowSeconds)) throw new Unauthorized();
+  if (payload.nbf !== undefined && !(typeof payload.nbf === 'number' && payload.nbf <= nowSeconds)) {
+    throw new Unauthorized();
+  }
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw new Unauthorized();
+  return { subject: payload.sub, claims: primitiveClaims(payload) };
+}
+
+/**
+ * The payload of a compact JWS whose header names `alg` HS256 (and `typ` JWT, if any) and whose HMAC-SHA256 signature
+ * matches in constant time; no claim is checked.
+ *
+ * @throws Unauthorized when the token is malformed or its signature does not match; a JSON error when a part is not
+ *   JSON
+ */
+export function signedPayload(token: string, secret: string): Record<string, unknown> {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new Unauthorized();
   const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
@@ -64,14 +81,7 @@ function verify(token: string, secret: string, nowSeconds: number): VerifiedToke
   const actual = Buffer.from(encodedSignature, 'base64url');
   // timingSafeEqual needs equal lengths; the length of an HMAC-SHA256 is no secret
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw new Unauthorized();
-
-  const payload = decodeJson(encodedPayload);
-  if (typeof payload.exp !== 'number' || !(payload.exp > nowSeconds)) throw new Unauthorized();
-  if (payload.nbf !== undefined && !(typeof payload.nbf === 'number' && payload.nbf <= nowSeconds)) {
-    throw new Unauthorized();
-  }
-  if (typeof payload.sub !== 'string' || payload.sub === '') throw new Unauthorized();
-  return { subject: payload.sub, claims: primitiveClaims(payload) };
+  return decodeJson(encodedPayload);
 }
 
 function decodeJson(part: string): Record<string, unknown> {

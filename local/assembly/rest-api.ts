@@ -152,13 +152,6 @@ export function readRestApi(template: CfnTemplate, resolver: IntrinsicResolver):
               'the authorizer cannot be read (no Type, or a property of the wrong type): methods that use it answer 500',
           });
         }
-        if (authorizer?.type === 'COGNITO_USER_POOLS') {
-          unsupported.push({
-            logicalId,
-            type: 'AWS::ApiGateway::Authorizer',
-            reason: 'Cognito user pool authorizers are not run locally: methods that use one answer 500',
-          });
-        }
         return authorizer === undefined ? [] : [[authorizer.id, authorizer] as const];
       }),
     ),
@@ -298,7 +291,7 @@ function readMethod(
       reason: `${httpMethod} ${resource.path}: ${reason}`,
     });
   const authorizationType = asString(property('AuthorizationType') ?? 'NONE', at('AuthorizationType'));
-  // CUSTOM methods run their Lambda authorizer (a Cognito one answers 500, listed with the authorizer)
+  // CUSTOM methods run their Lambda authorizer, COGNITO_USER_POOLS ones check local stand-in user pool tokens
   if (authorizationType !== 'NONE' && authorizationType !== 'CUSTOM' && authorizationType !== 'COGNITO_USER_POOLS') {
     refuse(`${authorizationType} authorization is not checked locally: requests pass as if it were NONE`);
   }

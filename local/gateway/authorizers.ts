@@ -1,10 +1,13 @@
 import type { ApiAuthorizer, ApiDefinition, ApiMethod, InvokedFunction, LambdaInvoker } from '../model';
+import type { AuthorizerValues } from './context';
 import type { GatewayError } from './gateway-responses';
 import { describe, gatewayError } from './gateway-responses';
 import { executeApiArn, functionOfUri, invokeWithTimeout, substituteStageVariables } from './invoke';
 import type { ProxyEventInput } from './proxy-event';
 import { buildProxyEvent } from './proxy-event';
 import { headerValue } from './request';
+import type { VerifiedUserPoolToken } from './user-pools';
+import { claimsAsPassedOn, userPoolTokenRefusal, verifyUserPoolToken } from './user-pools';
 
 /** API Gateway waits this long for a Lambda authorizer, and answers 500 after it. */
 const AUTHORIZER_TIMEOUT_MS = 29_000;
@@ -24,8 +27,11 @@ export type AuthorizerInput = Pick<
 /** A request the authorizer let in: what `requestContext.authorizer` (and `$context.authorizer`) carries. */
 export interface Authorized {
   readonly kind: 'authorized';
-  /** `principalId`, the context values as strings, and the authorizer's `integrationLatency` (0 from the cache). */
-  readonly authorizer: Readonly<Record<string, string | number>>;
+  /**
+   * A Lambda authorizer's `principalId`, context values as strings and `integrationLatency` (0 from the cache); a
+   * user pool authorizer's `claims`.
+   */
+  readonly authorizer: AuthorizerValues;
 }
 
 /** What the authorizer did, for the local console and the local metrics. */
@@ -34,11 +40,15 @@ export interface AuthorizerReport {
   readonly cached: boolean;
 }
 
-/** Lambda authorizers (`TOKEN`, `REQUEST`) as API Gateway runs them before a method with `CUSTOM` authorization. */
+/**
+ * Authorizers as API Gateway runs them: Lambda ones (`TOKEN`, `REQUEST`) before a method with `CUSTOM` authorization,
+ * Cognito user pool ones (`COGNITO_USER_POOLS`, over local stand-in tokens) before a method with that authorization.
+ */
 export interface AuthorizerRunner {
   /**
    * Authorizes a request: identity sources first (missing or empty: 401 without invoking anything), then the cached
-   * result for them or an invocation of the function, then the policy for the request's method ARN.
+   * result for them or an invocation of the function, then the policy for the request's method ARN. A user pool
+   * authorizer verifies the token itself, then checks the method's scopes.
    */
   authorize(input: AuthorizerInput): Promise<{ outcome: Authorized | GatewayError; report: AuthorizerReport }>;
 }
@@ -67,6 +77,38 @@ export function createAuthorizerRunner(
   now: () => number,
 ): AuthorizerRunner {
   const cache = new Map<string, { expires: number; result: AuthorizerResult }>();
+  const userPoolCache = new Map<string, { expires: number; token: VerifiedUserPoolToken }>();
+
+  /** A user pool authorizer: 401 for anything but a valid token of one of its pools that the method takes. */
+  const authorizeWithUserPool = (
+    authorizer: ApiAuthorizer,
+    input: AuthorizerInput,
+    identity: string,
+  ): { outcome: Authorized | GatewayError; report: AuthorizerReport } => {
+    const ttlMs = (authorizer.authorizerResultTtlInSeconds ?? DEFAULT_RESULT_TTL_SECONDS) * 1000;
+    const cacheKey = ttlMs > 0 ? JSON.stringify([input.stage, authorizer.id, identity]) : undefined;
+    const hit = cacheKey === undefined ? undefined : userPoolCache.get(cacheKey);
+    const cached = hit !== undefined && hit.expires > now();
+    const verified = cached ? hit.token : verifyUserPoolToken(identity, authorizer.providerArns, now() / 1000);
+    const refusal =
+      'rejected' in verified
+        ? verified.rejected
+        : userPoolTokenRefusal(verified, {
+            scopes: input.method.authorizationScopes ?? [],
+            ...(authorizer.identityValidationExpression !== undefined && {
+              audiencePattern: authorizer.identityValidationExpression,
+            }),
+          });
+    const report = { cached };
+    if ('rejected' in verified) {
+      return { outcome: gatewayError('UNAUTHORIZED', { detail: `Unauthorized: ${refusal}` }), report };
+    }
+    if (cacheKey !== undefined && !cached) userPoolCache.set(cacheKey, { expires: now() + ttlMs, token: verified });
+    if (refusal !== undefined) {
+      return { outcome: gatewayError('UNAUTHORIZED', { detail: `Unauthorized: ${refusal}` }), report };
+    }
+    return { outcome: { kind: 'authorized', authorizer: { claims: claimsAsPassedOn(verified.claims) } }, report };
+  };
 
   return {
     async authorize(input) {
@@ -75,6 +117,14 @@ export function createAuthorizerRunner(
         input.method.authorizerId === undefined ? undefined : api.authorizers?.get(input.method.authorizerId);
       if (authorizer === undefined) {
         return { outcome: configurationError(`no authorizer ${input.method.authorizerId ?? ''}`), report: uncached };
+      }
+      if (authorizer.type === 'COGNITO_USER_POOLS') {
+        const [identity] = identityOf(authorizer, input) ?? [];
+        if (identity === undefined) {
+          const detail = `Unauthorized: the request lacks ${authorizer.identitySource ?? 'the identity source'} of authorizer ${authorizer.name}`;
+          return { outcome: gatewayError('UNAUTHORIZED', { detail }), report: uncached };
+        }
+        return authorizeWithUserPool(authorizer, input, identity);
       }
       if (authorizer.type !== 'TOKEN' && authorizer.type !== 'REQUEST') {
         const detail = `${authorizer.type} authorizers are not run locally (authorizer ${authorizer.name})`;

@@ -50,10 +50,13 @@ export interface RequestContext {
   readonly isCanaryRequest?: boolean;
   /**
    * On a method with a Lambda authorizer: its `principalId`, its context values (as strings) and its
-   * `integrationLatency`.
+   * `integrationLatency`. On a method with a Cognito user pool authorizer: `claims`, the token's claims as strings.
    */
-  readonly authorizer?: Readonly<Record<string, string | number>>;
+  readonly authorizer?: AuthorizerValues;
 }
+
+/** What an authorizer passes on in `requestContext.authorizer`. */
+export type AuthorizerValues = Readonly<Record<string, string | number | Readonly<Record<string, string>>>>;
 
 /** What a request context is built from. */
 export interface RequestContextInput {
@@ -212,11 +215,8 @@ function traceField(value: string | undefined): string | undefined {
   return value !== undefined && /^[0-9A-Za-z?-]{1,64}$/.test(value) ? value : undefined;
 }
 
-/** The request context of a request a Lambda authorizer let in: `authorizer` carries what it passed on. */
-export function withAuthorizer(
-  context: RequestContext,
-  authorizer: Readonly<Record<string, string | number>>,
-): RequestContext {
+/** The request context of a request an authorizer let in: `authorizer` carries what it passed on. */
+export function withAuthorizer(context: RequestContext, authorizer: AuthorizerValues): RequestContext {
   return { ...context, authorizer };
 }
 

@@ -238,7 +238,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     const query = parseQuery(target.rawQuery);
     const headers = integrationHeaders(request.headers, { sourceIp: request.sourceIp, trace: trace.value, host });
     // the authorizer runs before the API key check, as it must when the key source is AUTHORIZER
-    // a Cognito user pool method fails in the runner (500): it must not pass as if it had no authorization
     if (route.method.authorizationType === 'CUSTOM' || route.method.authorizationType === 'COGNITO_USER_POOLS') {
       const { outcome, report } = await authorizers.authorize({
         method: route.method,
@@ -476,6 +475,12 @@ const IDENTITY_FIELDS = [
   'userArn',
 ] as const;
 
+/** One value a Lambda authorizer passed on; a user pool authorizer's `claims` map is no log value. */
+function authorizerValue(exchange: Exchange, name: string): string | number | undefined {
+  const value = exchange.requestContext?.authorizer?.[name];
+  return typeof value === 'object' ? undefined : value;
+}
+
 /** The `$context` variables an access-log line may print, each read from the request's state when used. */
 const LOG_VARIABLES: ReadonlyMap<string, (state: LogState) => LogValue> = new Map<
   string,
@@ -483,9 +488,9 @@ const LOG_VARIABLES: ReadonlyMap<string, (state: LogState) => LogValue> = new Ma
 >([
   ['accountId', ({ exchange }) => exchange.requestContext?.accountId],
   ['apiId', ({ exchange }) => exchange.requestContext?.apiId],
-  ['authorizer.integrationLatency', ({ exchange }) => exchange.requestContext?.authorizer?.integrationLatency],
-  ['authorizer.latency', ({ exchange }) => exchange.requestContext?.authorizer?.integrationLatency],
-  ['authorizer.principalId', ({ exchange }) => exchange.requestContext?.authorizer?.principalId],
+  ['authorizer.integrationLatency', ({ exchange }) => authorizerValue(exchange, 'integrationLatency')],
+  ['authorizer.latency', ({ exchange }) => authorizerValue(exchange, 'integrationLatency')],
+  ['authorizer.principalId', ({ exchange }) => authorizerValue(exchange, 'principalId')],
   ['awsEndpointRequestId', ({ exchange }) => exchange.report.requestId],
   ['deploymentId', ({ exchange }) => exchange.requestContext?.deploymentId],
   ['domainName', ({ exchange }) => exchange.requestContext?.domainName],

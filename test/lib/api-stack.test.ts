@@ -606,7 +606,9 @@ describe('authorizer', () => {
   });
 
   test('the function reads the configured secret parameter, by name in its environment and by its ARN in its policy', () => {
-    const { secretParameter } = shippedConfig().access.authorizer!;
+    const authorizer = shippedConfig().access.authorizer!;
+    if (authorizer.type !== 'lambda') throw new Error('the shipped authorizer is the Lambda one');
+    const { secretParameter } = authorizer;
     const fn = only('AWS::Lambda::Function', 'Authorizer').Properties;
     expect(fn.Environment.Variables.JWT_SECRET_PARAMETER).toBe(secretParameter);
     const statements = only('AWS::IAM::Policy', 'AuthorizerServiceRoleDefaultPolicy').Properties.PolicyDocument

@@ -78,17 +78,7 @@ function authorizerAssembly(gatewayResponses: readonly string[] = []): string {
     .permission('Echo', { qualifier: 'live' })
     .resource('Request300', authorizer('REQUEST', 300))
     .resource('Request0', authorizer('REQUEST', 0))
-    .resource('Token60', authorizer('TOKEN', 60, { IdentityValidationExpression: 'Bearer [a-z]+' }))
-    .resource('Pool', {
-      Type: 'AWS::ApiGateway::Authorizer',
-      Properties: {
-        Name: 'pool',
-        RestApiId: { Ref: 'Api' },
-        Type: 'COGNITO_USER_POOLS',
-        IdentitySource: 'method.request.header.Authorization',
-        ProviderARNs: ['arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_x'],
-      },
-    });
+    .resource('Token60', authorizer('TOKEN', 60, { IdentityValidationExpression: 'Bearer [a-z]+' }));
   for (const [path, id] of [
     ['/cached/{id}', 'Request300'],
     ['/uncached', 'Request0'],
@@ -102,10 +92,6 @@ function authorizerAssembly(gatewayResponses: readonly string[] = []): string {
   builder.method('GET', '/mapped', {
     integration: mockIntegration(200, '{"who":"$context.authorizer.principalId","s":"$context.authorizer.s"}'),
     properties: custom('Request0'),
-  });
-  builder.method('GET', '/pool', {
-    integration: lambdaProxyIntegration('Echo', '${stageVariables.lambdaAlias}'),
-    properties: { AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: 'Pool' } },
   });
   // the authorizer may be invoked only as one of the API's authorizers, as CDK scopes the permission
   builder.permission('Auth', { qualifier: 'live', source: '/authorizers/*' });
@@ -257,14 +243,6 @@ describe('local API: Lambda authorizers', () => {
     for (let i = 0; i < 3; i++) expect((await get('/uncached', 'allow')).status).toBe(200);
 
     expect(invocations()).toBe(before + 3);
-  });
-
-  test('answers 500 on a Cognito user pool method rather than letting it through unchecked', async () => {
-    const answer = await get('/pool', 'Bearer anything');
-
-    expect(answer.status).toBe(500);
-    expect(answer.headers['x-amzn-errortype']).toBe('AuthorizerConfigurationException');
-    expect(local.executionLog.at(-1)).toContain('COGNITO_USER_POOLS authorizers are not run locally');
   });
 
   test('gives mapping templates $context.authorizer', async () => {

@@ -193,17 +193,12 @@ describe('npm start (local/cli.ts)', () => {
   });
 
   test('names an unsupported resource at start-up with what it means, and serves the rest', async () => {
-    // GIVEN: a Cognito user pool authorizer, which the local API does not run
+    // GIVEN: an HTTP API beside the REST API, which the local API does not serve
     const assembly = new AssemblyBuilder('Guarded')
       .method('GET', '/ping', { integration: mockIntegration(200, '{"pong":true}') })
       .resource('Guard', {
-        Type: 'AWS::ApiGateway::Authorizer',
-        Properties: {
-          RestApiId: { Ref: 'Api' },
-          Name: 'guard',
-          Type: 'COGNITO_USER_POOLS',
-          ProviderARNs: ['arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_x'],
-        },
+        Type: 'AWS::ApiGatewayV2::Api',
+        Properties: { Name: 'guard', ProtocolType: 'HTTP' },
       })
       .stage('dev')
       .write();
@@ -214,7 +209,7 @@ describe('npm start (local/cli.ts)', () => {
 
       // THEN
       expect(cli.stdout).toMatch(
-        /^not served \(ignored\):\n {2}Guard \(AWS::ApiGateway::Authorizer\): Cognito user pool authorizers /m,
+        /^not served \(ignored\):\n {2}Guard \(AWS::ApiGatewayV2::Api\): HTTP and WebSocket APIs are not served locally/m,
       );
       expect((await httpRequest(`${url}/dev/ping`)).status).toBe(200);
     } finally {
