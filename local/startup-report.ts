@@ -170,26 +170,35 @@ export function describeAuthorizers(api: ApiDefinition): string[] {
       continue;
     }
     const pool = userPoolIdentity(authorizer.providerArns[0] ?? '')?.id ?? '<pool id>';
-    const scoped = routesWhere(
-      api.root,
-      (method) => method.authorizerId === authorizer.id && (method.authorizationScopes ?? []).length > 0,
-    );
     lines.push(
       `  user pools ${authorizer.providerArns.join(', ')}: their real (RS256) tokens cannot be checked offline; ` +
         `an ID token: npm run token -- --user-pool ${pool} --sub alice, sent as Authorization: <token>`,
-      ...(scoped.length === 0
-        ? []
-        : [`  ${scoped.join(', ')} take access tokens with a scope: add --scope <scope> (once per scope)`]),
     );
+    for (const { route, method } of methodsWhere(api.root, (m) => m.authorizerId === authorizer.id)) {
+      const scopes = method.authorizationScopes ?? [];
+      if (scopes.length === 0) continue;
+      lines.push(
+        `  ${route} takes access tokens with one of the scopes ${scopes.join(', ')}: add --scope ${scopes[0]}`,
+      );
+    }
   }
   return lines;
 }
 
 /** `METHOD /path` of every method the predicate picks, in tree order. */
 function routesWhere(root: ApiResource, pick: (method: ApiMethod) => boolean): string[] {
-  const picked: string[] = [];
+  return methodsWhere(root, pick).map(({ route }) => route);
+}
+
+/** Every method the predicate picks, with its `METHOD /path`, in tree order. */
+function methodsWhere(
+  root: ApiResource,
+  pick: (method: ApiMethod) => boolean,
+): { readonly route: string; readonly method: ApiMethod }[] {
+  const picked: { route: string; method: ApiMethod }[] = [];
   const visit = (resource: ApiResource) => {
-    for (const [verb, method] of resource.methods) if (pick(method)) picked.push(`${verb} ${resource.path}`);
+    for (const [verb, method] of resource.methods)
+      if (pick(method)) picked.push({ route: `${verb} ${resource.path}`, method });
     resource.children.forEach(visit);
   };
   visit(root);

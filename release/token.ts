@@ -171,7 +171,7 @@ export function main(argv: readonly string[], io: TokenCliEnvironment): number {
     }
     const groups = values.group ?? [];
     if (groups.some((group) => group.trim() === '')) return fail(1, '--group must name a group');
-    const clientId = values['client-id'] ?? 'local-app-client';
+    const clientId = values['client-id'] ?? 'local_app_client';
     if (!/^[\w+]{1,128}$/.test(clientId)) {
       return fail(1, `--client-id must be 1 to 128 letters, digits, _ or +, got "${clientId}"`);
     }

@@ -12,14 +12,20 @@ export interface HttpRequest {
   readonly pathParameters: StringMap;
   /** The body as text, decoded from base64 when API Gateway encoded it, or null. */
   readonly body: string | null;
-  /** Who the API's Lambda authorizer let in, or null on a route without one. */
+  /** Who the API's authorizer (Lambda or Cognito user pool) let in, or null on a route without one. */
   readonly caller: Caller | null;
 }
 
-/** What a Lambda authorizer passed on: its principal and its context (`requestContext.authorizer`). */
+/**
+ * What the authorizer passed on (`requestContext.authorizer`): a Lambda authorizer's principal and context, or a user
+ * pool token's `sub` and claims.
+ */
 export interface Caller {
   readonly principalId: string;
-  /** The authorizer's context values; API Gateway allows only strings, numbers and booleans there. */
+  /**
+   * The Lambda authorizer's context values, which API Gateway allows to be strings, numbers and booleans only; or the
+   * user pool token's claims, which API Gateway passes on as strings.
+   */
   readonly claims: Readonly<Record<string, string | number | boolean>>;
 }
 
@@ -46,7 +52,12 @@ export function toHttpRequest(event: unknown): HttpRequest {
 }
 
 function callerOf(authorizer: unknown): Caller | null {
-  if (!isObject(authorizer) || typeof authorizer.principalId !== 'string') return null;
+  if (!isObject(authorizer)) return null;
+  // a Cognito user pool authorizer passes the token's claims alone
+  if (isObject(authorizer.claims) && typeof authorizer.claims.sub === 'string') {
+    return { principalId: authorizer.claims.sub, claims: stringsOf(authorizer.claims) as Record<string, string> };
+  }
+  if (typeof authorizer.principalId !== 'string') return null;
   const claims: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(authorizer)) {
     // integrationLatency is api gateway's own measure of the authorizer call, not a claim

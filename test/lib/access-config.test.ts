@@ -90,7 +90,8 @@ describe('parseAccess: the authorizer', () => {
   });
 
   it.each([
-    [{ type: 'cognito' }, 'api.access.authorizer.type must be one of lambda, got "cognito"'],
+    [{ type: 'jwt' }, 'api.access.authorizer.type must be one of lambda, cognito, got "jwt"'],
+    [{ type: 'cognito', secretParameter: '/team/jwt' }, 'api.access.authorizer.secretParameter is not a known setting'],
     [{}, 'api.access.authorizer.type is missing'],
     [
       { type: 'lambda', resultTtlSeconds: 3601 },

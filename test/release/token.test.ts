@@ -1,5 +1,6 @@
 import { LOCAL_JWT_SECRET } from '../../common/local-jwt-secret';
-import { verifyToken } from '../../lambda/authorizer/token';
+import { LOCAL_USER_POOL_SECRET } from '../../common/local-user-pool';
+import { signedPayload, verifyToken } from '../../lambda/authorizer/token';
 import { main, parseTtl } from '../../release/token';
 
 const NOW = new Date('2025-01-31T09:30:00Z');
@@ -63,6 +64,68 @@ describe('npm run token', () => {
     [['--sub', 'a', '--secret', ''], 1, 'the secret is empty: give --secret or JWT_SECRET a value'],
   ])('%j exits %i with one line: %s', (argv, code, message) => {
     expect(run(argv)).toEqual({ code, stdout: '', stderr: `error: ${message}\n` });
+  });
+
+  describe('--user-pool: a token of the local stand-in for a Cognito user pool', () => {
+    const POOL = 'eu-west-1_AbCdEf123';
+    const ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
+    const claimsOf = (stdout: string) => signedPayload(stdout.trim(), LOCAL_USER_POOL_SECRET);
+
+    test('mints an ID token of the pool by default, signed with the local user pool secret', () => {
+      const { code, stdout, stderr } = run(['--user-pool', POOL, '--sub', 'alice', '--group', 'admin']);
+
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(claimsOf(stdout)).toEqual({
+        sub: 'alice',
+        iss: ISSUER,
+        token_use: 'id',
+        aud: 'local_app_client',
+        'cognito:username': 'alice',
+        'cognito:groups': ['admin'],
+        auth_time: NOW_SECONDS,
+        iat: NOW_SECONDS,
+        exp: NOW_SECONDS + 3600,
+      });
+      expect(() => verifyToken(stdout.trim(), LOCAL_JWT_SECRET, NOW_SECONDS)).toThrow('Unauthorized');
+    });
+
+    test('mints an access token with --scope, naming the pool by its ARN and the client by --client-id', () => {
+      const arn = `arn:aws:cognito-idp:eu-west-1:123456789012:userpool/${POOL}`;
+      const { code, stdout } = run([
+        ...['--user-pool', arn, '--sub', 'bob', '--ttl', '5m'],
+        ...['--scope', 'openid', '--scope', 'shop/orders.write', '--client-id', 'web'],
+      ]);
+
+      expect(code).toBe(0);
+      expect(claimsOf(stdout)).toMatchObject({
+        iss: ISSUER,
+        token_use: 'access',
+        client_id: 'web',
+        username: 'bob',
+        scope: 'openid shop/orders.write',
+        exp: NOW_SECONDS + 300,
+      });
+      expect(claimsOf(stdout).aud).toBeUndefined();
+    });
+
+    test.each([
+      [
+        ['--user-pool', 'pool', '--sub', 'a'],
+        1,
+        '--user-pool must be a user pool id such as eu-west-1_AbCdEf123, or its ARN, got "pool"',
+      ],
+      [['--user-pool', POOL, '--sub', 'a', '--secret', 's'], 2, '--secret signs Lambda authorizer tokens'],
+      [['--user-pool', POOL, '--sub', 'a', '--claim', 'iss=x'], 1, '--claim cannot set iss of a user pool token'],
+      [['--user-pool', POOL, '--sub', 'a', '--scope', 'a b'], 1, '--scope must be an OAuth scope without spaces'],
+      [['--user-pool', POOL, '--sub', 'a', '--client-id', 'a b'], 1, '--client-id must be 1 to 128 letters'],
+      [['--user-pool', POOL, '--sub', 'a', '--group', ' '], 1, '--group must name a group'],
+      [['--sub', 'a', '--scope', 'x'], 2, '--scope goes with --user-pool (see --help)'],
+    ])('%j exits %i with one line', (argv, code, message) => {
+      const result = run(argv);
+
+      expect({ code: result.code, stdout: result.stdout }).toEqual({ code, stdout: '' });
+      expect(result.stderr).toMatch(new RegExp(`^error: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*\n$`));
+    });
   });
 
   test.each([

@@ -41,6 +41,22 @@ describe('toHttpRequest', () => {
     expect(request.caller).toEqual({ principalId: 'alice', claims: { role: 'reader', exp: 9, admin: false } });
   });
 
+  test("reads a user pool authorizer's claims, its sub as the principal", () => {
+    // PREPARE
+    const event = proxyEvent();
+    const authorizer = { claims: { sub: 'u-1', token_use: 'id', 'cognito:groups': 'admin,staff', odd: 3 } };
+    const withAuthorizer = { ...event, requestContext: { ...event.requestContext, authorizer } };
+
+    // ACT
+    const request = toHttpRequest(withAuthorizer);
+
+    // ASSESS
+    expect(request.caller).toEqual({
+      principalId: 'u-1',
+      claims: { sub: 'u-1', token_use: 'id', 'cognito:groups': 'admin,staff' },
+    });
+  });
+
   test('decodes a base64-encoded body', () => {
     // PREPARE
     const event = proxyEvent({ body: Buffer.from('{"key":"é"}').toString('base64'), isBase64Encoded: true });

@@ -208,7 +208,9 @@ describe('local API: Cognito user pool authorizers, over local stand-in tokens',
         'required by GET /profile, POST /orders):',
     );
     expect(text).toContain('npm run token -- --user-pool eu-west-1_Shop123 --sub alice');
-    expect(text).toContain('POST /orders take access tokens with a scope: add --scope <scope>');
+    expect(text).toContain(
+      'POST /orders takes access tokens with one of the scopes shop/orders.write, shop/admin: add --scope shop/orders.write',
+    );
     expect(text).not.toMatch(/not served[\s\S]*Authorizer/);
   });
 });
