@@ -542,7 +542,7 @@ describe('route access', () => {
   test('a route that requires an API key and IAM renders ApiKeyRequired and AuthorizationType AWS_IAM', () => {
     const config = shippedConfig();
     const routes = { ...config.access.routes, 'GET /api/faq': { authorization: 'iam' as const, apiKey: true } };
-    const { template: guarded } = synthApiStack({ ...config, access: { routes } });
+    const { template: guarded } = synthApiStack({ ...config, access: { ...config.access, routes } });
     const faq = methodsOf(guarded).filter((m) => m.Properties.ApiKeyRequired === true);
     expect(faq).toHaveLength(Object.values(routes).filter((r) => r.apiKey).length);
     const iam = methodsOf(guarded).filter((m) => m.Properties.AuthorizationType === 'AWS_IAM');
