@@ -45,6 +45,13 @@ export interface ApiDefinition {
    */
   readonly apiKeys?: readonly ApiKey[];
   /**
+   * Where a method with `apiKeyRequired` finds the caller's key (`ApiKeySourceType`): the `x-api-key` header, or the
+   * `usageIdentifierKey` the method's Lambda authorizer returns.
+   *
+   * @default 'HEADER'
+   */
+  readonly apiKeySource?: 'HEADER' | 'AUTHORIZER';
+  /**
    * The usage plans that serve a stage of this API (`AWS::ApiGateway::UsagePlan`), with their keys.
    *
    * @default - none

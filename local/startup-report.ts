@@ -124,7 +124,11 @@ export function describeApiKeys(api: ApiDefinition): string[] {
   const keyed = routesWhere(api.root, (method) => method.apiKeyRequired);
   const keys = api.apiKeys ?? [];
   if (keyed.length === 0 && keys.length === 0) return [];
-  const lines = [`API keys (header x-api-key; required by ${keyed.join(', ') || 'no route'}):`];
+  const source =
+    api.apiKeySource === 'AUTHORIZER'
+      ? "the authorizer's usageIdentifierKey (ApiKeySourceType AUTHORIZER)"
+      : 'header x-api-key';
+  const lines = [`API keys (${source}; required by ${keyed.join(', ') || 'no route'}):`];
   for (const key of keys) {
     const plans = (api.usagePlans ?? [])
       .filter((plan) => plan.apiKeyIds.includes(key.id))

@@ -58,6 +58,7 @@ const SIGV4_SCHEME = 'sigv4';
  * - `x-amazon-apigateway-integration` (type, uri, httpMethod, passthrough behaviour, templates, parameters,
  *   responses, timeout, cache key parameters), `x-amazon-apigateway-request-validators` and each method's
  *   `x-amazon-apigateway-request-validator`, `x-amazon-apigateway-binary-media-types`,
+ *   `x-amazon-apigateway-api-key-source` (when it is AUTHORIZER),
  *   `x-amazon-apigateway-gateway-responses` (each response's status, parameters and templates);
  * - security schemes for API keys (`api_key`), IAM (`sigv4`) and authorizers (`x-amazon-apigateway-authtype`,
  *   `x-amazon-apigateway-authorizer`), and each method's `security`.
@@ -113,6 +114,7 @@ export function exportStage(api: RestApiDefinition, options: ExportOptions): Exp
     ...gatewayResponsesOf(api),
     ...(api.validators.size === 0 ? {} : { 'x-amazon-apigateway-request-validators': validators }),
     ...(api.binaryMediaTypes.length === 0 ? {} : { 'x-amazon-apigateway-binary-media-types': api.binaryMediaTypes }),
+    ...(api.apiKeySource === 'AUTHORIZER' && { 'x-amazon-apigateway-api-key-source': 'AUTHORIZER' }),
   };
   const info = { title: api.apiName, version: stage.deploymentId };
   const host = `${api.restApiId}.execute-api.${api.environment.region}.${api.environment.urlSuffix}`;

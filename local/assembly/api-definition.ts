@@ -91,6 +91,7 @@ export async function buildApiDefinition(options: BuildApiDefinitionOptions): Pr
       gatewayResponses: restApi.gatewayResponses,
       stages: restApi.stages,
       apiKeys: usage.apiKeys,
+      ...(restApi.apiKeySource !== undefined && { apiKeySource: restApi.apiKeySource }),
       usagePlans: usage.usagePlans,
       domains: custom.domains,
       functions: functions.functions,

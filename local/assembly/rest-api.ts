@@ -50,6 +50,7 @@ export type RestApiParts = Pick<
   | 'authorizers'
   | 'gatewayResponses'
   | 'stages'
+  | 'apiKeySource'
 > & {
   readonly unsupported: readonly Unsupported[];
   readonly warnings: readonly string[];
@@ -84,11 +85,13 @@ export function readRestApi(template: CfnTemplate, resolver: IntrinsicResolver):
       `REST API ${apiLogicalId} is defined by an OpenAPI Body, which the local API does not read: define its resources and methods as AWS::ApiGateway resources`,
     );
   }
-  if (api.ApiKeySourceType !== undefined && resolver.stringProperty(apiLogicalId, 'ApiKeySourceType') !== 'HEADER') {
+  const apiKeySource =
+    api.ApiKeySourceType === undefined ? 'HEADER' : resolver.stringProperty(apiLogicalId, 'ApiKeySourceType');
+  if (apiKeySource !== 'HEADER' && apiKeySource !== 'AUTHORIZER') {
     unsupported.push({
       logicalId: apiLogicalId,
       type: 'AWS::ApiGateway::RestApi',
-      reason: 'ApiKeySourceType AUTHORIZER is not emulated: API keys are read from the x-api-key header',
+      reason: `ApiKeySourceType ${JSON.stringify(apiKeySource)} is neither HEADER nor AUTHORIZER: API keys are read from the x-api-key header`,
     });
   }
   for (const [property, reason] of IGNORED_API_PROPERTIES) {
@@ -125,6 +128,7 @@ export function readRestApi(template: CfnTemplate, resolver: IntrinsicResolver):
   return {
     restApiLogicalId: apiLogicalId,
     restApiId,
+    ...(apiKeySource === 'AUTHORIZER' && { apiKeySource }),
     apiName: resolver.stringProperty(apiLogicalId, 'Name') ?? apiLogicalId,
     binaryMediaTypes: asStringList(
       resolver.property(apiLogicalId, 'BinaryMediaTypes'),

@@ -32,6 +32,8 @@ export interface Authorized {
    * user pool authorizer's `claims`.
    */
   readonly authorizer: AuthorizerValues;
+  /** The API key a Lambda authorizer named (`usageIdentifierKey`), for an API whose `ApiKeySourceType` is AUTHORIZER. */
+  readonly usageIdentifierKey?: string;
 }
 
 /** What the authorizer did, for the local console and the local metrics. */
@@ -58,6 +60,7 @@ interface AuthorizerResult {
   readonly principalId: string;
   readonly statements: readonly PolicyStatement[];
   readonly context: Readonly<Record<string, string>>;
+  readonly usageIdentifierKey?: string;
 }
 
 interface PolicyStatement {
@@ -321,7 +324,16 @@ function checkResult(payload: unknown): AuthorizerResult | string {
       values[key] = String(value);
     }
   }
-  return { principalId: String(principalId), statements, context: values };
+  const { usageIdentifierKey } = payload;
+  if (usageIdentifierKey !== undefined && usageIdentifierKey !== null && typeof usageIdentifierKey !== 'string') {
+    return 'usageIdentifierKey is not a string';
+  }
+  return {
+    principalId: String(principalId),
+    statements,
+    context: values,
+    ...(typeof usageIdentifierKey === 'string' && { usageIdentifierKey }),
+  };
 }
 
 /**
@@ -354,6 +366,7 @@ function decide(
   return {
     kind: 'authorized',
     authorizer: { ...result.context, principalId: result.principalId, integrationLatency: latency },
+    ...(result.usageIdentifierKey !== undefined && { usageIdentifierKey: result.usageIdentifierKey }),
   };
 }
 

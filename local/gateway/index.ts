@@ -238,6 +238,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const query = parseQuery(target.rawQuery);
     const headers = integrationHeaders(request.headers, { sourceIp: request.sourceIp, trace: trace.value, host });
     // the authorizer runs before the API key check, as it must when the key source is AUTHORIZER
+    let usageIdentifierKey: string | undefined;
     if (route.method.authorizationType === 'CUSTOM' || route.method.authorizationType === 'COGNITO_USER_POOLS') {
       const { outcome, report } = await authorizers.authorize({
         method: route.method,
@@ -254,9 +255,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       exchange.authorizer = report;
       if (isGatewayError(outcome)) return finish(exchange, outcome, false, request);
       exchange.requestContext = withAuthorizer(exchange.requestContext, outcome.authorizer);
+      usageIdentifierKey = outcome.usageIdentifierKey;
     }
     if (route.method.apiKeyRequired) {
-      const admitted = usagePlans.admit(stage, route.method, request.headers);
+      const admitted = usagePlans.admit(
+        stage,
+        route.method,
+        api.apiKeySource === 'AUTHORIZER' ? { fromAuthorizer: usageIdentifierKey } : { headers: request.headers },
+      );
       if (isGatewayError(admitted)) return finish(exchange, admitted, false, request);
       exchange.requestContext = withApiKey(exchange.requestContext, admitted.key);
     }

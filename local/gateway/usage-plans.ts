@@ -18,14 +18,20 @@ export interface UsagePlanMeter {
    * one no plan of the stage holds (403 Forbidden); over the plan's throttle (429 Too Many Requests) or its quota
    * (429 Limit Exceeded). A request admitted counts against the quota.
    */
-  admit(stage: ApiStage, method: ApiMethod, headers: HeaderLines): AdmittedKey | GatewayError;
+  admit(stage: ApiStage, method: ApiMethod, source: KeySource): AdmittedKey | GatewayError;
 }
+
+/**
+ * Where the request's key comes from: its headers (`ApiKeySourceType` HEADER: `x-api-key`), or the
+ * `usageIdentifierKey` its Lambda authorizer returned (AUTHORIZER; `undefined` when it returned none).
+ */
+export type KeySource = { readonly headers: HeaderLines } | { readonly fromAuthorizer: string | undefined };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Creates the meter over an API's keys and plans. The key is read from the `x-api-key` header (the API's
- * `ApiKeySourceType` HEADER, the default). Each key has, per plan, a bucket for the plan's throttle, one per method
+ * `ApiKeySourceType` HEADER, the default) or taken from the authorizer (AUTHORIZER). Each key has, per plan, a bucket for the plan's throttle, one per method
  * with a throttle of its own (both apply), and a request count per quota period. Time comes from `now`.
  *
  * @param throttling whether the plans' throttles apply (quotas always do)
@@ -41,11 +47,13 @@ export function createUsagePlanMeter(api: ApiDefinition, now: () => number, thro
   };
 
   return {
-    admit(stage, method, headers) {
-      const value = headerValue(headers, 'x-api-key');
+    admit(stage, method, source) {
+      const value = 'headers' in source ? headerValue(source.headers, 'x-api-key') : source.fromAuthorizer;
       const key = value === undefined ? undefined : keysByValue.get(value);
-      if (key === undefined || !key.enabled)
-        return forbidden(value === undefined ? 'no API key' : 'an unknown or disabled API key');
+      if (key === undefined || !key.enabled) {
+        const none = 'headers' in source ? 'no API key' : 'no API key: its authorizer returned no usageIdentifierKey';
+        return forbidden(value === undefined ? none : 'an unknown or disabled API key');
+      }
       const plan = (api.usagePlans ?? []).find(
         (p) => p.apiKeyIds.includes(key.id) && p.stages.some((s) => s.stage === stage.name),
       );

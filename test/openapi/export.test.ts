@@ -255,6 +255,16 @@ describe('exportStage', () => {
     expect(document['x-amazon-apigateway-binary-media-types']).toEqual(['image/png']);
   });
 
+  test('writes x-amazon-apigateway-api-key-source only when the keys come from the authorizer', () => {
+    const header = exportStage(definitionOf(shop()), { stage: 'dev' }).document;
+    const fromAuthorizer = exportStage(definitionOf(shop().restApi({ ApiKeySourceType: 'AUTHORIZER' })), {
+      stage: 'dev',
+    }).document;
+
+    expect(header['x-amazon-apigateway-api-key-source']).toBeUndefined();
+    expect(fromAuthorizer['x-amazon-apigateway-api-key-source']).toBe('AUTHORIZER');
+  });
+
   test('writes the gateway responses by type, as get-export does: string status codes, parameters and templates', async () => {
     // GIVEN
     const api = definitionOf(

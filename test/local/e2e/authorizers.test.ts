@@ -1,6 +1,5 @@
-import { AssemblyBuilder, lambdaProxyIntegration, mockIntegration, removeDirectory } from '../support/assembly-builder';
-import type { E2eApi } from '../support/e2e-local-api';
-import { startE2eApi } from '../support/e2e-local-api';
+import { AssemblyBuilder, lambdaProxyIntegration, mockIntegration } from '../support/assembly-builder';
+import { serveForSuite } from '../support/e2e-local-api';
 
 /**
  * An authorizer that answers by the `Authorization` value: `allow` (a policy for the stage), `deny` (an explicit
@@ -115,18 +114,7 @@ function authorizerAssembly(gatewayResponses: readonly string[] = []): string {
 }
 
 describe('local API: Lambda authorizers', () => {
-  let assemblyDir: string;
-  let local: E2eApi;
-
-  beforeAll(async () => {
-    assemblyDir = authorizerAssembly();
-    local = await startE2eApi({ assemblyDir });
-  });
-
-  afterAll(async () => {
-    await local?.close();
-    removeDirectory(assemblyDir);
-  });
+  const local = serveForSuite(authorizerAssembly);
 
   const invocations = () => local.functionLog.filter((line) => line.includes('authorizer invoked')).length;
   const get = (path: string, authorization?: string) =>
@@ -274,18 +262,7 @@ describe('local API: Lambda authorizers', () => {
 });
 
 describe("local API: an authorizer's errors through the API's gateway responses", () => {
-  let assemblyDir: string;
-  let local: E2eApi;
-
-  beforeAll(async () => {
-    assemblyDir = authorizerAssembly(['UNAUTHORIZED', 'ACCESS_DENIED', 'DEFAULT_5XX']);
-    local = await startE2eApi({ assemblyDir });
-  });
-
-  afterAll(async () => {
-    await local?.close();
-    removeDirectory(assemblyDir);
-  });
+  const local = serveForSuite(() => authorizerAssembly(['UNAUTHORIZED', 'ACCESS_DENIED', 'DEFAULT_5XX']));
 
   test.each([
     ['no identity', undefined, 401, 'Unauthorized'],

@@ -1,7 +1,6 @@
 import { describeApi } from '../../../local/startup-report';
-import { AssemblyBuilder, lambdaProxyIntegration, mockIntegration, removeDirectory } from '../support/assembly-builder';
-import type { E2eApi } from '../support/e2e-local-api';
-import { startE2eApi } from '../support/e2e-local-api';
+import { AssemblyBuilder, lambdaProxyIntegration, mockIntegration } from '../support/assembly-builder';
+import { serveForSuite } from '../support/e2e-local-api';
 
 const ECHO_EVENT = `exports.handler = async (event) => ({
   statusCode: 200,
@@ -63,18 +62,7 @@ function domainAssembly(): string {
 }
 
 describe('local API: custom domain names, served by Host header through their base path mappings', () => {
-  let assemblyDir: string;
-  let local: E2eApi;
-
-  beforeAll(async () => {
-    assemblyDir = domainAssembly();
-    local = await startE2eApi({ assemblyDir });
-  });
-
-  afterAll(async () => {
-    await local?.close();
-    removeDirectory(assemblyDir);
-  });
+  const local = serveForSuite(domainAssembly);
 
   const viaDomain = (path: string, host = 'api.example.com') => local.fetch(path, { headers: { Host: host } });
 

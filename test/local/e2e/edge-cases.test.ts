@@ -4,7 +4,7 @@ import { LocalApiError } from '../../../local/errors';
 import { describeChanges } from '../../../local/startup-report';
 import { AssemblyBuilder, lambdaProxyIntegration, removeDirectory } from '../support/assembly-builder';
 import type { E2eApi } from '../support/e2e-local-api';
-import { startE2eApi } from '../support/e2e-local-api';
+import { serveForSuite, startE2eApi } from '../support/e2e-local-api';
 
 const ECHO_VERSION = (code: string) =>
   'exports.handler = async (event, context) => ({ statusCode: 200, headers: { "content-type": "application/json" }, ' +
@@ -52,18 +52,7 @@ function edgeAssembly(echoCode = 'A', directory?: string): string {
 }
 
 describe('local API over hand-made assemblies', () => {
-  let assemblyDir: string;
-  let local: E2eApi;
-
-  beforeAll(async () => {
-    assemblyDir = edgeAssembly();
-    local = await startE2eApi({ assemblyDir });
-  });
-
-  afterAll(async () => {
-    await local?.close();
-    removeDirectory(assemblyDir);
-  });
+  const local = serveForSuite(edgeAssembly);
 
   test('answers 500 when no Lambda permission lets the stage invoke the alias', async () => {
     const answer = await local.fetch('/dev/unpermitted');

@@ -1,6 +1,5 @@
-import { AssemblyBuilder, lambdaProxyIntegration, mockIntegration, removeDirectory } from '../support/assembly-builder';
-import type { E2eApi } from '../support/e2e-local-api';
-import { startE2eApi } from '../support/e2e-local-api';
+import { AssemblyBuilder, lambdaProxyIntegration, mockIntegration } from '../support/assembly-builder';
+import { serveForSuite } from '../support/e2e-local-api';
 
 const WITH_REQUEST_ID = '{"message":$context.error.messageString,"requestId":"$context.requestId"}';
 
@@ -69,18 +68,7 @@ function responsesAssembly(): string {
 }
 
 describe('local API: the gateway responses of the assembly', () => {
-  let assemblyDir: string;
-  let local: E2eApi;
-
-  beforeAll(async () => {
-    assemblyDir = responsesAssembly();
-    local = await startE2eApi({ assemblyDir });
-  });
-
-  afterAll(async () => {
-    await local?.close();
-    removeDirectory(assemblyDir);
-  });
+  const local = serveForSuite(responsesAssembly);
 
   test('answers a missing route through DEFAULT_4XX: 403, its body with the request id of the header', async () => {
     const answer = await local.fetch('/dev/nowhere');

@@ -1,6 +1,5 @@
-import { AssemblyBuilder, lambdaProxyIntegration, removeDirectory } from '../support/assembly-builder';
-import type { E2eApi } from '../support/e2e-local-api';
-import { startE2eApi } from '../support/e2e-local-api';
+import { AssemblyBuilder, lambdaProxyIntegration } from '../support/assembly-builder';
+import { serveForSuite } from '../support/e2e-local-api';
 
 // every invocation answers a new number: two answers with one number came from one invocation (the cache)
 const COUNTER = `let count = 0;
@@ -80,20 +79,9 @@ function cacheAssembly(): string {
 }
 
 describe('local API: the stage cache', () => {
-  let assemblyDir: string;
-  let local: E2eApi;
   // base, canary, base, canary… on a stage whose canary takes 50%
   let draws = 0;
-
-  beforeAll(async () => {
-    assemblyDir = cacheAssembly();
-    local = await startE2eApi({ assemblyDir, random: () => (draws++ % 2 === 0 ? 0.99 : 0) });
-  });
-
-  afterAll(async () => {
-    await local?.close();
-    removeDirectory(assemblyDir);
-  });
+  const local = serveForSuite(cacheAssembly, { random: () => (draws++ % 2 === 0 ? 0.99 : 0) });
 
   beforeEach(async () => {
     // each test starts from empty caches

@@ -3,9 +3,8 @@ import { signToken } from '../../../lambda/authorizer/token';
 import { describeApi } from '../../../local/startup-report';
 import type { UserPoolTokenRequest } from '../../../release/token';
 import { mintUserPoolToken } from '../../../release/token';
-import { AssemblyBuilder, lambdaProxyIntegration, removeDirectory } from '../support/assembly-builder';
-import type { E2eApi } from '../support/e2e-local-api';
-import { startE2eApi } from '../support/e2e-local-api';
+import { AssemblyBuilder, lambdaProxyIntegration } from '../support/assembly-builder';
+import { serveForSuite } from '../support/e2e-local-api';
 
 const ECHO = `exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event.requestContext.authorizer ?? null) });`;
 
@@ -80,18 +79,7 @@ function tokenOf(pool: string, overrides: Partial<UserPoolTokenRequest> = {}): s
 }
 
 describe('local API: Cognito user pool authorizers, over local stand-in tokens', () => {
-  let assemblyDir: string;
-  let local: E2eApi;
-
-  beforeAll(async () => {
-    assemblyDir = userPoolAssembly();
-    local = await startE2eApi({ assemblyDir });
-  });
-
-  afterAll(async () => {
-    await local?.close();
-    removeDirectory(assemblyDir);
-  });
+  const local = serveForSuite(userPoolAssembly);
 
   const call = (method: string, path: string, authorization?: string) =>
     local.fetch(`/dev${path}`, {

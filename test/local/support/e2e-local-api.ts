@@ -7,6 +7,7 @@ import type { GatewayRequest, GatewayResponse } from '../../../local/model';
 import { mintToken } from '../../../release/token';
 import type { HttpAnswer, HttpRequestOptions } from './e2e-http';
 import { httpRequest } from './e2e-http';
+import { removeDirectory } from './assembly-builder';
 
 /** What the server reported for one answered request. */
 export interface Exchange {
@@ -101,4 +102,33 @@ export async function startE2eApi(options: E2eApiOptions): Promise<E2eApi> {
       }
     },
   };
+}
+
+/**
+ * The local API over the assembly `build` writes, for the tests of the calling `describe` block: started in its
+ * `beforeAll`, closed (and the assembly removed) in its `afterAll`. The value stands for the started API; touching
+ * it before `beforeAll` has run throws.
+ *
+ * @param build writes the assembly and returns its folder
+ */
+export function serveForSuite(
+  build: () => string | Promise<string>,
+  options: Omit<E2eApiOptions, 'assemblyDir'> = {},
+): E2eApi {
+  let assemblyDir: string | undefined;
+  let started: E2eApi | undefined;
+  beforeAll(async () => {
+    assemblyDir = await build();
+    started = await startE2eApi({ ...options, assemblyDir });
+  });
+  afterAll(async () => {
+    await started?.close();
+    if (assemblyDir !== undefined) removeDirectory(assemblyDir);
+  });
+  return new Proxy({} as E2eApi, {
+    get: (_target, property) => {
+      if (started === undefined) throw new Error('the suite API is used before its beforeAll started it');
+      return Reflect.get(started, property) as unknown;
+    },
+  });
 }
