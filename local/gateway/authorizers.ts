@@ -22,6 +22,13 @@ export type AuthorizerInput = Pick<
 > & {
   readonly method: ApiMethod;
   readonly stage: string;
+  /**
+   * The REQUEST event's `path` when it is not {@link path}: through a custom domain's base path mapping, the path
+   * with the base path, as the integration's proxy event has it (`path` stays the stage's, for the method ARN).
+   *
+   * @default - `path`
+   */
+  readonly eventPath?: string;
 };
 
 /** A request the authorizer let in: what `requestContext.authorizer` (and `$context.authorizer`) carries. */
@@ -285,7 +292,7 @@ function requestEvent(input: AuthorizerInput, methodArn: string): unknown {
     body: _body,
     isBase64Encoded: _encoded,
     ...request
-  } = buildProxyEvent({ ...input, body: Buffer.alloc(0), binary: false });
+  } = buildProxyEvent({ ...input, path: input.eventPath ?? input.path, body: Buffer.alloc(0), binary: false });
   return { type: 'REQUEST', methodArn, ...request };
 }
 

@@ -245,6 +245,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         stage: stage.name,
         resourcePath: route.resource.path,
         path,
+        ...(clientPath !== undefined && { eventPath: clientPath }),
         httpMethod: request.method,
         headers,
         query,

@@ -15,6 +15,15 @@ const ECHO_EVENT = `exports.handler = async (event) => ({
   }),
 });`;
 
+/** Allows every request, and passes on what its REQUEST event said of the path. */
+const PATH_AUTHORIZER = `exports.handler = async (event) => ({
+  principalId: 'anyone',
+  policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: '*' }] },
+  context: { eventPath: event.path, methodArn: event.methodArn },
+});`;
+
+const ECHO_AUTHORIZER = `exports.handler = async (event) => ({ statusCode: 200, body: JSON.stringify(event.requestContext.authorizer) });`;
+
 const mapping = (basePath: string | undefined, stage: string | undefined) => ({
   Type: 'AWS::ApiGateway::BasePathMapping',
   Properties: {
@@ -37,6 +46,26 @@ function domainAssembly(): string {
     .alias('Echo', 'v1', 'current')
     .method('GET', '/api/items/{id}', { integration: lambdaProxyIntegration('Echo', '${stageVariables.alias}') })
     .method('GET', '/api/health', { integration: mockIntegration(200, '{"ok":true}') })
+    .function('Paths', { files: { 'index.js': PATH_AUTHORIZER } })
+    .alias('Paths', 'v1', 'current')
+    .permission('Paths', { qualifier: 'v1', source: '/authorizers/*' })
+    .function('Who', { files: { 'index.js': ECHO_AUTHORIZER } })
+    .alias('Who', 'v1', 'current')
+    .permission('Who', { qualifier: 'v1', method: 'GET', path: '/api/secure' })
+    .resource('PathAuthorizer', {
+      Type: 'AWS::ApiGateway::Authorizer',
+      Properties: {
+        Name: 'paths',
+        RestApiId: { Ref: 'Api' },
+        Type: 'REQUEST',
+        AuthorizerResultTtlInSeconds: 0,
+        AuthorizerUri: (lambdaProxyIntegration('Paths', 'v1') as { Uri: unknown }).Uri,
+      },
+    })
+    .method('GET', '/api/secure', {
+      integration: lambdaProxyIntegration('Who', 'v1'),
+      properties: { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: 'PathAuthorizer' } },
+    })
     .permission('Echo', { qualifier: 'beta', method: 'GET', path: '/api/items/*' })
     .permission('Echo', { qualifier: 'v1', method: 'GET', path: '/api/items/*' })
     .stage('beta', { variables: { alias: 'beta' } })
@@ -78,6 +107,21 @@ describe('local API: custom domain names, served by Host header through their ba
       domainName: 'api.example.com',
       domainPrefix: 'api',
       alias: 'v1',
+    });
+  });
+
+  test("a REQUEST authorizer's event keeps the base path in path, as the proxy event does; its methodArn is the stage's", async () => {
+    const viaMapping = await viaDomain('/partners/v1/api/secure');
+    const direct = await local.fetch('/v1/api/secure');
+
+    expect(viaMapping.status).toBe(200);
+    expect(viaMapping.json()).toMatchObject({
+      eventPath: '/partners/v1/api/secure',
+      methodArn: expect.stringMatching(/:[a-z0-9]+\/v1\/GET\/api\/secure$/),
+    });
+    expect(direct.json()).toMatchObject({
+      eventPath: '/api/secure',
+      methodArn: expect.stringMatching(/\/v1\/GET\/api\/secure$/),
     });
   });
 
