@@ -9,7 +9,7 @@ export const LOCAL_USER_POOL_SECRET = 'local-user-pool-secret-not-for-aws';
 // <region>_<letters and digits>, e.g. eu-west-1_AbCdEf123
 const USER_POOL_ID = /^([a-z]{2}(-[a-z]+)+-\d{1,2})_[0-9A-Za-z]+$/;
 // arn:<partition>:cognito-idp:<region>:<account>:userpool/<pool id>
-const USER_POOL_ARN = /^arn:[a-z-]+:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/(.+)$/;
+const USER_POOL_ARN = /^arn:[a-z-]+:cognito-idp:([a-z0-9-]+):\d{12}:userpool\/(.+)$/;
 
 /** A user pool as tokens name it: its id and the `iss` claim of its tokens. */
 export interface UserPoolIdentity {
@@ -24,8 +24,10 @@ export interface UserPoolIdentity {
  * endpoint, as in the commercial partition (the local API does not tell partitions apart here).
  */
 export function userPoolIdentity(idOrArn: string): UserPoolIdentity | undefined {
-  const id = USER_POOL_ARN.exec(idOrArn)?.[1] ?? idOrArn;
+  const arn = USER_POOL_ARN.exec(idOrArn);
+  const id = arn?.[2] ?? idOrArn;
   const region = USER_POOL_ID.exec(id)?.[1];
-  if (region === undefined) return undefined;
+  // a pool id starts with its region, which an ARN names too
+  if (region === undefined || (arn !== null && arn[1] !== region)) return undefined;
   return { id, issuer: `https://cognito-idp.${region}.amazonaws.com/${id}` };
 }

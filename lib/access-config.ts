@@ -124,6 +124,12 @@ export function parseAccess(raw: unknown, key: string, apiName: string): AccessC
     }
   }
   if (authorizer?.type === 'cognito') {
+    if (!Object.values(routes).some((route) => route.authorization === 'authorizer')) {
+      throw new ConfigError(
+        `${key}.authorizer is of type "cognito", but no route lists "authorizer" in ${routesKey}; ` +
+          'API Gateway cannot deploy a user pool authorizer no method uses: add it to a route or drop it',
+      );
+    }
     for (const route of Object.keys(authorizer.scopes) as RouteKey[]) {
       if (routes[route].authorization !== 'authorizer') {
         throw new ConfigError(

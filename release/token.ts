@@ -140,8 +140,14 @@ export function main(argv: readonly string[], io: TokenCliEnvironment): number {
   }
   const claims: Record<string, string> = {};
   for (const claim of values.claim ?? []) {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(claim);
-    if (match === null) return fail(1, `--claim must be key=value with a key of letters, digits and _, got "${claim}"`);
+    // user pool claims may be namespaced: cognito:username, custom:tenant
+    const match = (values['user-pool'] === undefined ? /^([A-Za-z_]\w*)=(.*)$/ : /^([A-Za-z_][\w:]*)=(.*)$/).exec(
+      claim,
+    );
+    if (match === null) {
+      const keys = values['user-pool'] === undefined ? 'letters, digits and _' : 'letters, digits, _ and :';
+      return fail(1, `--claim must be key=value with a key of ${keys}, got "${claim}"`);
+    }
     if (['sub', 'iat', 'exp', 'nbf'].includes(match[1]!)) {
       return fail(1, `--claim cannot set ${match[1]}: --sub and --ttl do`);
     }
@@ -161,7 +167,10 @@ export function main(argv: readonly string[], io: TokenCliEnvironment): number {
     if (values.secret !== undefined) {
       return fail(2, '--secret signs Lambda authorizer tokens; a user pool token is signed with the local pool secret');
     }
-    const reserved = ['iss', 'token_use', 'aud', 'client_id', 'scope', 'username', 'auth_time'];
+    const reserved = [
+      ...['iss', 'token_use', 'aud', 'client_id', 'scope', 'username', 'auth_time'],
+      ...['cognito:username', 'cognito:groups'],
+    ];
     const taken = Object.keys(claims).find((name) => reserved.includes(name));
     if (taken !== undefined) return fail(1, `--claim cannot set ${taken} of a user pool token: the other options do`);
     const scopes = values.scope ?? [];
@@ -169,6 +178,7 @@ export function main(argv: readonly string[], io: TokenCliEnvironment): number {
     if (badScope !== undefined) {
       return fail(1, `--scope must be an OAuth scope without spaces, " or \\, got "${badScope}"`);
     }
+    if (new Set(scopes).size !== scopes.length) return fail(1, `--scope names a scope twice: ${scopes.join(', ')}`);
     const groups = values.group ?? [];
     if (groups.some((group) => group.trim() === '')) return fail(1, '--group must name a group');
     const clientId = values['client-id'] ?? 'local_app_client';

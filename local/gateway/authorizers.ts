@@ -111,7 +111,9 @@ export function createAuthorizerRunner(
           });
     const report = { cached };
     if ('rejected' in verified) {
-      return { outcome: gatewayError('UNAUTHORIZED', { detail: `Unauthorized: ${refusal}` }), report };
+      // the one refusal AWS names in its answer (as measured by others): an expired token
+      const message = verified.expired === true ? { message: 'The incoming token has expired' } : {};
+      return { outcome: gatewayError('UNAUTHORIZED', { ...message, detail: `Unauthorized: ${refusal}` }), report };
     }
     if (cacheKey !== undefined && !cached) userPoolCache.set(cacheKey, { expires: now() + ttlMs, token: verified });
     if (refusal !== undefined) {
@@ -231,11 +233,18 @@ function identityOf(authorizer: ApiAuthorizer, input: AuthorizerInput): string[]
     // a TOKEN authorizer has exactly one source, a header
     if (values.length !== 1) return undefined;
     const expression = authorizer.identityValidationExpression;
-    if (expression !== undefined && expression !== '' && !new RegExp(`^(?:${expression})$`).test(values[0]!)) {
-      return undefined;
-    }
+    if (expression !== undefined && expression !== '' && !matchesWhole(expression, values[0]!)) return undefined;
   }
   return values;
+}
+
+/** Whether a value matches a validation expression whole; an expression that is no valid regex matches nothing. */
+function matchesWhole(expression: string, value: string): boolean {
+  try {
+    return new RegExp(`^(?:${expression})$`).test(value);
+  } catch {
+    return false;
+  }
 }
 
 function identityValue(source: string, input: AuthorizerInput): string | undefined {

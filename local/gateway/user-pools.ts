@@ -9,6 +9,8 @@ export interface VerifiedUserPoolToken {
 /** Why a user pool authorizer answers 401: for the local console, never for the caller. */
 export interface RejectedUserPoolToken {
   readonly rejected: string;
+  /** Whether the token was refused for its `exp` alone: API Gateway then says so in its message. */
+  readonly expired?: boolean;
 }
 
 /** What a method asks of a verified token besides its validity. */
@@ -52,8 +54,8 @@ export function verifyUserPoolToken(
       rejected: `the token's issuer ${JSON.stringify(claims.iss)} is none of the authorizer's user pools (${issuers.join(', ')})`,
     };
   }
-  if (typeof claims.exp !== 'number' || !(claims.exp > nowSeconds)) {
-    return { rejected: `the token expired (exp ${JSON.stringify(claims.exp)})` };
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp) || !(claims.exp > nowSeconds)) {
+    return { rejected: `the token expired (exp ${JSON.stringify(claims.exp)})`, expired: true };
   }
   if (claims.token_use !== 'id' && claims.token_use !== 'access') {
     return { rejected: `the token's token_use is ${JSON.stringify(claims.token_use)}, neither id nor access` };
@@ -87,7 +89,13 @@ export function userPoolTokenRefusal(
   const pattern = method.audiencePattern;
   if (pattern !== undefined && pattern !== '') {
     const audience = typeof claims.aud === 'string' ? claims.aud : '';
-    if (!new RegExp(`^(?:${pattern})$`).test(audience)) {
+    let expression: RegExp;
+    try {
+      expression = new RegExp(`^(?:${pattern})$`);
+    } catch {
+      return `the authorizer's IdentityValidationExpression ${JSON.stringify(pattern)} is not a valid regular expression`;
+    }
+    if (!expression.test(audience)) {
       return `the token's aud ${JSON.stringify(claims.aud)} does not match the authorizer's IdentityValidationExpression`;
     }
   }

@@ -78,6 +78,14 @@ describe('api.access.authorizer of type cognito', () => {
       withUserPools({ scopes: { 'POST /api/hello': ['x', 'x'] } }),
       'scopes["POST /api/hello"] names a scope twice: x, x',
     ],
+    [
+      (() => {
+        const raw = withUserPools();
+        raw.access.routes = { 'POST /api/hello': ['apiKey'] };
+        return raw;
+      })(),
+      'api.access.authorizer is of type "cognito", but no route lists "authorizer" in api.access.routes',
+    ],
     [withUserPools({ resultTtlSeconds: 4000 }), 'api.access.authorizer.resultTtlSeconds must be between 0 and 3600'],
   ])('refuses a bad config in one line (%#)', (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(ConfigError);

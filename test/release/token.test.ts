@@ -89,6 +89,13 @@ describe('npm run token', () => {
       expect(() => verifyToken(stdout.trim(), LOCAL_JWT_SECRET, NOW_SECONDS)).toThrow('Unauthorized');
     });
 
+    test('takes namespaced claims such as custom:tenant', () => {
+      const { code, stdout } = run(['--user-pool', POOL, '--sub', 'a', '--claim', 'custom:tenant=blue']);
+
+      expect(code).toBe(0);
+      expect(claimsOf(stdout)['custom:tenant']).toBe('blue');
+    });
+
     test('mints an access token with --scope, naming the pool by its ARN and the client by --client-id', () => {
       const arn = `arn:aws:cognito-idp:eu-west-1:123456789012:userpool/${POOL}`;
       const { code, stdout } = run([
@@ -120,6 +127,13 @@ describe('npm run token', () => {
       [['--user-pool', POOL, '--sub', 'a', '--client-id', 'a b'], 1, '--client-id must be 1 to 128 letters'],
       [['--user-pool', POOL, '--sub', 'a', '--group', ' '], 1, '--group must name a group'],
       [['--sub', 'a', '--scope', 'x'], 2, '--scope goes with --user-pool (see --help)'],
+      [['--user-pool', POOL, '--sub', 'a', '--scope', 'x', '--scope', 'x'], 1, '--scope names a scope twice: x, x'],
+      [['--user-pool', POOL, '--sub', 'a', '--claim', 'cognito:groups=x'], 1, '--claim cannot set cognito:groups'],
+      [
+        ['--user-pool', `arn:aws:cognito-idp:us-east-1:123456789012:userpool/${POOL}`, '--sub', 'a'],
+        1,
+        '--user-pool must be a user pool id such as eu-west-1_AbCdEf123, or its ARN',
+      ],
     ])('%j exits %i with one line', (argv, code, message) => {
       const result = run(argv);
 

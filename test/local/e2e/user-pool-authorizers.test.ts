@@ -123,7 +123,6 @@ describe('local API: Cognito user pool authorizers, over local stand-in tokens',
     ['no Authorization header', undefined, 'lacks method.request.header.Authorization'],
     ['an empty one', '', 'lacks method.request.header.Authorization'],
     ['a token of a pool the authorizer does not list', tokenOf(OTHER_POOL), 'is none of the authorizer'],
-    ['an expired token', tokenOf(SHOP_POOL, { ttlSeconds: -60 }), 'the token expired'],
     ['a token signed with another secret', signToken({ iss: 'x', exp: NOW() + 60 }, 'guess'), 'not a token signed'],
     ['a token whose payload was changed', tamper(tokenOf(SHOP_POOL)), 'not a token signed'],
     ['garbage', 'not-a-jwt', 'not a token signed'],
@@ -139,6 +138,14 @@ describe('local API: Cognito user pool authorizers, over local stand-in tokens',
     expect(answer.json()).toEqual({ message: 'Unauthorized' });
     expect(answer.headers['x-amzn-errortype']).toBe('UnauthorizedException');
     expect(local.executionLog.at(-1)).toContain(why);
+  });
+
+  test('answers an expired token 401 "The incoming token has expired", as AWS words it', async () => {
+    const answer = await call('GET', '/profile', tokenOf(SHOP_POOL, { ttlSeconds: -60 }));
+
+    expect(answer.status).toBe(401);
+    expect(answer.json()).toEqual({ message: 'The incoming token has expired' });
+    expect(local.executionLog.at(-1)).toContain('the token expired');
   });
 
   test('a method with scopes takes an access token carrying one of them', async () => {

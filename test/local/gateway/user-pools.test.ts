@@ -159,3 +159,19 @@ describe('claims as a user pool authorizer passes them on', () => {
     });
   });
 });
+
+describe('a user pool method and its IdentityValidationExpression', () => {
+  test('an expression that is no valid regex refuses the token (401) instead of failing the request', async () => {
+    const now = 1_700_000_000_000;
+    const broken = { ...AUTHORIZER, identityValidationExpression: '(unclosed' };
+    const runner = createAuthorizerRunner(
+      { ...API, authorizers: new Map([[broken.id, broken]]) },
+      NO_INVOKER,
+      () => now,
+    );
+
+    const answer = await runner.authorize(input(token(now / 1000, 3600)));
+
+    expect(answer.outcome).toMatchObject({ type: 'UNAUTHORIZED' });
+  });
+});
