@@ -214,7 +214,7 @@ export function parseUserPools(raw: unknown, key: string): readonly string[] {
     const match = typeof arn === 'string' ? USER_POOL_ARN.exec(arn) : null;
     if (match === null) {
       throw new ConfigError(
-        `${key}[${i}] must be a user pool ARN such as arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123, got ${show(arn)}`,
+        `${key}[${i}] must be a user pool ARN, arn:<partition>:cognito-idp:<region>:<account>:userpool/<region>_<id>, got ${show(arn)}`,
       );
     }
     // the pool id starts with the pool's region

@@ -54,7 +54,10 @@ describe('api.access.authorizer of type cognito', () => {
       'api.environments.default.userPools must be a non-empty list of Cognito user pool ARNs, got []',
     ],
     [withUserPools({}, POOL), 'userPools must be a non-empty list of Cognito user pool ARNs, got "arn:aws:cognito-idp'],
-    [withUserPools({}, ['eu-west-1_AbCdEf123']), 'userPools[0] must be a user pool ARN such as arn:aws:cognito-idp:'],
+    [
+      withUserPools({}, ['eu-west-1_AbCdEf123']),
+      'userPools[0] must be a user pool ARN, arn:<partition>:cognito-idp:<region>:<account>:userpool/<region>_<id>, got "eu-west-1_AbCdEf123"',
+    ],
     [withUserPools({}, [POOL.replace(':cognito-idp:', ':cognito-identity:')]), 'userPools[0] must be a user pool ARN'],
     [
       withUserPools({}, [POOL.replace(':eu-west-1:', ':us-east-1:')]),
