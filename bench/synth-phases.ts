@@ -32,8 +32,10 @@ const loaded = performance.now();
 const app = new App();
 addStacks(app, parseConfig(app.node.tryGetContext(CONFIG_CONTEXT_KEY)));
 const { cdkNag, cfnGuard } = policyValidationPlugins(app);
-if (plugins === 'cdk-nag' || plugins === 'all') Validations.of(app).addPlugins(cdkNag);
-if (plugins === 'cfn-guard' || plugins === 'all') Validations.of(app).addPlugins(cfnGuard);
+// as addPolicyValidation registers them: cfn-guard starts with cdk-nag, on the other core
+if (plugins === 'all') Validations.of(app).addPlugins(cfnGuard.startBefore(cdkNag), cfnGuard);
+if (plugins === 'cdk-nag') Validations.of(app).addPlugins(cdkNag);
+if (plugins === 'cfn-guard') Validations.of(app).addPlugins(cfnGuard);
 const constructed = performance.now();
 app.synth();
 const done = performance.now();

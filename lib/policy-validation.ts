@@ -1,10 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import type { IConstruct } from 'constructs';
-import type { App, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import type { App, IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ControlTowerGuard } from './control-tower-guard';
 
 /** The name cfn-guard's plugin reports under: the namespace of its rule ids in an acknowledgement. */
 export const CFN_GUARD_PLUGIN_NAME = 'cdk-validator-cfnguard';
@@ -49,72 +47,14 @@ const MINIMUM_REASON_LENGTH = 40;
  * cfn-guard binary ship in `@cdklabs/cdk-validator-cfnguard`).
  */
 export function addPolicyValidation(app: App): void {
-  Validations.of(app).addPlugins(...Object.values(policyValidationPlugins(app)));
+  const { cdkNag, cfnGuard } = policyValidationPlugins(app);
+  // cfn-guard's binary starts with cdk-nag and runs on the other core while cdk-nag works in this thread
+  Validations.of(app).addPlugins(cfnGuard.startBefore(cdkNag), cfnGuard);
 }
 
 /** The plugins {@link addPolicyValidation} registers, by name: for a benchmark that times each on its own. */
-export function policyValidationPlugins(app: App): Record<'cdkNag' | 'cfnGuard', IPolicyValidationPlugin> {
+export function policyValidationPlugins(app: App): { cdkNag: IPolicyValidationPlugin; cfnGuard: ControlTowerGuard } {
   return { cdkNag: new AwsSolutionsChecks(app, { verbose: true }), cfnGuard: new ControlTowerGuard() };
-}
-
-/** Where `@cdklabs/cdk-validator-cfnguard` keeps the Control Tower rules: one `.guard` file per control. */
-export const CONTROL_TOWER_RULES_DIR = path.join(
-  path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
-  'rules',
-  'control-tower',
-  'cfn-guard',
-);
-
-const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
-
-/**
- * The Control Tower rule files that can apply to templates holding these resource types: those naming one of the
- * types, and any that names none (it cannot be judged from its text, so it always runs).
- *
- * A rule only checks the resource types it names, and a rule whose types are absent passes (cfn-guard skips it), so
- * running only these gives the verdict of running all 237: at about a tenth of the time (cfn-guard takes 3 s over
- * all of them on this stack's template, most of it in rules for services the stack does not use).
- */
-export function controlTowerRulesFor(resourceTypes: ReadonlySet<string>, rulesDir = CONTROL_TOWER_RULES_DIR): string[] {
-  return fs
-    .readdirSync(rulesDir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.guard'))
-    .sort()
-    .map((file) => path.join(rulesDir, file))
-    .filter((file) => {
-      const named = fs.readFileSync(file, 'utf8').match(RESOURCE_TYPE) ?? [];
-      return named.length === 0 || named.some((type) => resourceTypes.has(type));
-    });
-}
-
-/**
- * The cfn-guard plugin over the Control Tower rules that can apply to the synthesized templates
- * ({@link controlTowerRulesFor}), with every violation marked an error. The plugin reports violations without a
- * severity, and aws-cdk-lib 2.276, once any acknowledgement suppresses one of a report's violations, recomputes the
- * report's success as "no violation of severity error": an unmarked violation would then print but pass the synth.
- * `.ci/guard.ts` runs all the rules on the same templates in CI.
- */
-class ControlTowerGuard implements IPolicyValidationPlugin {
-  private readonly all = new CfnGuardValidator();
-  public readonly name = this.all.name;
-  public readonly version = this.all.version;
-  public readonly ruleIds = this.all.ruleIds;
-
-  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const types = new Set(
-      context.templatePaths.flatMap((template) =>
-        Object.values(
-          (JSON.parse(fs.readFileSync(template, 'utf8')) as { Resources?: Record<string, { Type: string }> })
-            .Resources ?? {},
-        ).map((resource) => resource.Type),
-      ),
-    );
-    const rules = controlTowerRulesFor(types);
-    if (rules.length === 0) return { success: true, violations: [] };
-    const guard = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules });
-    const report = guard.validate(context);
-    return { ...report, violations: report.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' })) };
-  }
 }
 
 /**
