@@ -19,7 +19,7 @@ const started = performance.now();
 const { App, Validations } = require('aws-cdk-lib') as typeof CdkLib;
 const { parseConfig, CONFIG_CONTEXT_KEY } = require('../lib/config') as typeof Config;
 const { addStacks } = require('../lib/stacks') as typeof Stacks;
-const { policyValidationPlugins } = require('../lib/policy-validation') as typeof PolicyValidation;
+const { addPolicyValidation, policyValidationPlugins } = require('../lib/policy-validation') as typeof PolicyValidation;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const plugins = process.argv[2] ?? 'all';
@@ -32,8 +32,7 @@ const loaded = performance.now();
 const app = new App();
 addStacks(app, parseConfig(app.node.tryGetContext(CONFIG_CONTEXT_KEY)));
 const { cdkNag, cfnGuard } = policyValidationPlugins(app);
-// as addPolicyValidation registers them: cfn-guard starts with cdk-nag, on the other core
-if (plugins === 'all') Validations.of(app).addPlugins(cfnGuard.startBefore(cdkNag), cfnGuard);
+if (plugins === 'all') addPolicyValidation(app);
 if (plugins === 'cdk-nag') Validations.of(app).addPlugins(cdkNag);
 if (plugins === 'cfn-guard') Validations.of(app).addPlugins(cfnGuard);
 const constructed = performance.now();

@@ -13,7 +13,8 @@ import {
 import { addPolicyValidation } from '../lib/policy-validation';
 import { addStacks } from '../lib/stacks';
 
-const app = new App();
+// the built-in CloudFormation validation runs, but in a worker thread beside the other plugins (addPolicyValidation)
+const app = new App({ builtinCloudFormationValidation: false });
 
 let config: AppConfig;
 let github: GitHubDeployConfig | undefined;
@@ -27,5 +28,6 @@ try {
   process.exit(1);
 }
 
+// before the stacks: the validation engine starts on the other core while they are constructed
+addPolicyValidation(app, { cloudFormationValidation: process.env.CDK_VALIDATION !== 'false' });
 addStacks(app, config, github);
-addPolicyValidation(app);

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import type { BackgroundValidationPlugin } from './background-validation';
+import { BlockingWorker } from './background-validation';
 
 /** Where `@cdklabs/cdk-validator-cfnguard` keeps the Control Tower rules: one `.guard` file per control. */
 export const CONTROL_TOWER_RULES_DIR = path.join(
@@ -52,64 +53,34 @@ export function controlTowerRulesFor(resourceTypes: ReadonlySet<string>, rulesDi
 /** How long a synth waits for cfn-guard before it fails: far above the second it takes. */
 const GUARD_TIMEOUT_MS = 5 * 60 * 1000;
 
-/**
- * Runs in a worker thread: the published plugin over the chosen rules, its report posted back. Plain JavaScript,
- * so that it needs no TypeScript loader in whichever runner (tsx, Jest) the synth runs under.
- */
+/** The published plugin over the chosen rules, in a worker thread. */
 const GUARD_WORKER = `
-const { workerData } = require('node:worker_threads');
-const { plugin, rules, templatePaths, port, done } = workerData;
-let message;
-try {
-  const { CfnGuardValidator } = require(plugin);
-  const report = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate({ templatePaths });
-  message = { report };
-} catch (error) {
-  message = { error: error instanceof Error ? error.message : String(error) };
-}
-port.postMessage(message);
-Atomics.store(done, 0, 1);
-Atomics.notify(done, 0);
+const { CfnGuardValidator } = require(workerData.plugin);
+serve(({ rules, templatePaths }) =>
+  new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate({ templatePaths }),
+);
 `;
-
-interface GuardMessage {
-  readonly report?: PolicyValidationPluginReport;
-  readonly error?: string;
-}
 
 /** A cfn-guard run started in a worker thread, which {@link PendingGuardRun.result} waits for. */
 class PendingGuardRun {
-  private readonly done = new Int32Array(new SharedArrayBuffer(4));
-  private readonly channel = new MessageChannel();
+  private readonly worker = new BlockingWorker(GUARD_WORKER, {
+    plugin: require.resolve('@cdklabs/cdk-validator-cfnguard'),
+  });
 
   public constructor(
     public readonly templatePaths: readonly string[],
     rules: readonly string[],
   ) {
-    const worker = new Worker(GUARD_WORKER, {
-      eval: true,
-      workerData: {
-        plugin: require.resolve('@cdklabs/cdk-validator-cfnguard'),
-        rules,
-        templatePaths,
-        port: this.channel.port2,
-        done: this.done,
-      },
-      transferList: [this.channel.port2],
-    });
-    // the synth waits on the shared flag, not on the event loop: the worker must not hold the process open
-    worker.unref();
+    this.worker.send({ rules, templatePaths });
   }
 
-  /** The plugin's report; blocks the thread until the worker posts it. */
+  /** The plugin's report; blocks the thread until the worker gives it. */
   public result(): PolicyValidationPluginReport {
-    if (Atomics.wait(this.done, 0, 0, GUARD_TIMEOUT_MS) === 'timed-out') {
-      throw new Error(`cfn-guard did not finish within ${GUARD_TIMEOUT_MS / 1000} s`);
+    try {
+      return this.worker.next(GUARD_TIMEOUT_MS) as PolicyValidationPluginReport;
+    } finally {
+      this.worker.close();
     }
-    const message = receiveMessageOnPort(this.channel.port1)?.message as GuardMessage | undefined;
-    this.channel.port1.close();
-    if (!message?.report) throw new Error(message?.error ?? 'cfn-guard ended without a report');
-    return message.report;
   }
 }
 
@@ -121,11 +92,11 @@ class PendingGuardRun {
  * of a report's violations, recomputes the report's success as "no violation of severity error": an unmarked
  * violation would then print but pass the synth. `.ci/guard.ts` runs all the rules on the same templates in CI.
  *
- * cfn-guard is a separate binary that takes about half a second here. {@link startBefore} wraps the plugin that
- * runs before this one so that the binary starts with it, in a worker thread, and runs on the other core meanwhile;
- * {@link validate} then collects its report. Unstarted, {@link validate} starts and waits itself.
+ * cfn-guard is a separate binary that takes about half a second here: {@link start} runs it from a worker thread,
+ * on the other core while this thread works (`startingFirst`), and {@link validate} collects its report; unstarted,
+ * {@link validate} starts it and waits.
  */
-export class ControlTowerGuard implements IPolicyValidationPlugin {
+export class ControlTowerGuard implements BackgroundValidationPlugin {
   private readonly all = new CfnGuardValidator();
   public readonly name = this.all.name;
   public readonly version = this.all.version;
@@ -134,28 +105,19 @@ export class ControlTowerGuard implements IPolicyValidationPlugin {
 
   public constructor(private readonly rulesDir = CONTROL_TOWER_RULES_DIR) {}
 
-  /** A plugin that runs like `plugin`, and starts this one's cfn-guard run on the same templates first. */
-  public startBefore(plugin: IPolicyValidationPlugin): IPolicyValidationPlugin {
-    return {
-      name: plugin.name,
-      version: plugin.version,
-      ruleIds: plugin.ruleIds,
-      validate: (context) => {
-        this.start(context);
-        return plugin.validate(context);
-      },
-    };
+  public start(context: IPolicyValidationContext): void {
+    this.run(context);
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const pending = this.start(context);
+    const pending = this.run(context);
     this.pending = undefined;
     const report = pending?.result() ?? { success: true, violations: [] };
     return { ...report, violations: report.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' })) };
   }
 
   /** Starts cfn-guard over the templates, unless a run over the same ones is under way; none if no rule applies. */
-  private start(context: IPolicyValidationContext): PendingGuardRun | undefined {
+  private run(context: IPolicyValidationContext): PendingGuardRun | undefined {
     const same = (run: PendingGuardRun) =>
       run.templatePaths.length === context.templatePaths.length &&
       run.templatePaths.every((template, i) => template === context.templatePaths[i]);

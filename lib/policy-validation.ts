@@ -2,6 +2,8 @@ import type { IConstruct } from 'constructs';
 import type { App, IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { startingFirst } from './background-validation';
+import { CloudFormationValidation } from './cloudformation-validation';
 import { ControlTowerGuard } from './control-tower-guard';
 
 /** The name cfn-guard's plugin reports under: the namespace of its rule ids in an acknowledgement. */
@@ -41,15 +43,33 @@ export interface GuardMetadata {
 
 const MINIMUM_REASON_LENGTH = 40;
 
+/** Options of {@link addPolicyValidation}. */
+export interface PolicyValidationOptions {
+  /**
+   * Whether aws-cdk-lib's built-in CloudFormation validation runs too, in a worker thread ({@link
+   * CloudFormationValidation}) beside the other plugins. The app must be created with
+   * `builtinCloudFormationValidation: false`, which turns off the built-in copy that would run in the synth's thread.
+   *
+   * @default false
+   */
+  readonly cloudFormationValidation?: boolean;
+}
+
 /**
  * Registers the policy-validation plugins every synth of the app runs, each failing the synth on an unacknowledged
  * finding: cdk-nag's AwsSolutions pack and cfn-guard with AWS Control Tower's proactive controls (the rules and the
- * cfn-guard binary ship in `@cdklabs/cdk-validator-cfnguard`).
+ * cfn-guard binary ship in `@cdklabs/cdk-validator-cfnguard`); and, if asked, the built-in CloudFormation
+ * validation.
+ *
+ * CDK runs plugins one after another. Here cdk-nag runs in the synth's thread while cfn-guard and the CloudFormation
+ * validation, started as it begins, run in the background on the other core; each is collected after it. Register
+ * them before constructing the stacks: the CloudFormation validation's engine starts at once.
  */
-export function addPolicyValidation(app: App): void {
+export function addPolicyValidation(app: App, options: PolicyValidationOptions = {}): void {
   const { cdkNag, cfnGuard } = policyValidationPlugins(app);
-  // cfn-guard's binary starts with cdk-nag and runs on the other core while cdk-nag works in this thread
-  Validations.of(app).addPlugins(cfnGuard.startBefore(cdkNag), cfnGuard);
+  const background = options.cloudFormationValidation ? [new CloudFormationValidation(), cfnGuard] : [cfnGuard];
+  // collected shortest first: the CloudFormation validation takes the longest
+  Validations.of(app).addPlugins(startingFirst(cdkNag, background), ...[...background].reverse());
 }
 
 /** The plugins {@link addPolicyValidation} registers, by name: for a benchmark that times each on its own. */

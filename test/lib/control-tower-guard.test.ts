@@ -5,6 +5,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import type { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { App } from 'aws-cdk-lib';
 import { ApiStack } from '../../lib/api-stack';
+import { startingFirst } from '../../lib/background-validation';
 import { ControlTowerGuard, controlTowerRulesFor, ruleResourceTypes } from '../../lib/control-tower-guard';
 import { policyValidationPlugins } from '../../lib/policy-validation';
 import { newApp, shippedConfig } from '../support/template';
@@ -131,7 +132,7 @@ describe('ControlTowerGuard', () => {
       };
       const guard = new ControlTowerGuard();
 
-      const wrapped = guard.startBefore(other);
+      const wrapped = startingFirst(other, [guard]);
       const otherReport = wrapped.validate(context);
       const started = guard.validate(context);
       const unstarted = new ControlTowerGuard().validate(context);
