@@ -31,10 +31,9 @@ if (!['none', 'cdk-nag', 'cfn-guard', 'all'].includes(plugins)) {
 const loaded = performance.now();
 const app = new App();
 addStacks(app, parseConfig(app.node.tryGetContext(CONFIG_CONTEXT_KEY)));
-const { cdkNag, cfnGuard } = policyValidationPlugins(app);
 if (plugins === 'all') addPolicyValidation(app);
-if (plugins === 'cdk-nag') Validations.of(app).addPlugins(cdkNag);
-if (plugins === 'cfn-guard') Validations.of(app).addPlugins(cfnGuard);
+if (plugins === 'cdk-nag') Validations.of(app).addPlugins(policyValidationPlugins(app).cdkNag);
+if (plugins === 'cfn-guard') Validations.of(app).addPlugins(policyValidationPlugins(app).cfnGuard);
 const constructed = performance.now();
 app.synth();
 const done = performance.now();

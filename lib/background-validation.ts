@@ -30,13 +30,20 @@ export function startingFirst(
   };
 }
 
+/** Whether two validation contexts name the same templates, in the same order. */
+export function sameTemplates(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((template, i) => template === b[i]);
+}
+
 /**
  * What a {@link BlockingWorker}'s source can call: `serve(handle)` answers each request with what `handle` returns
  * (or the message of what it throws), in order. `workerData` is the worker's data.
  */
 const PRELUDE = `
 const { workerData: { data: workerData, port, answered } } = require('node:worker_threads');
+let served = false;
 function serve(handle) {
+  served = true;
   port.on('message', async (request) => {
     let answer;
     try {
@@ -62,7 +69,8 @@ interface Answer {
  * thread does other work on the other core.
  *
  * The source is plain JavaScript (CommonJS, `require` available), so that it needs no TypeScript loader whichever
- * runner (tsx, Jest) the caller runs under; it calls `serve(handle)` once. The worker never holds the process open.
+ * runner (tsx, Jest) the caller runs under; it calls `serve(handle)` once. If it throws before that, every request is
+ * answered with its error. The worker never holds the process open.
  */
 export class BlockingWorker {
   private readonly answered = new Int32Array(new SharedArrayBuffer(4));
@@ -76,7 +84,9 @@ export class BlockingWorker {
   public constructor(source: string, data: unknown) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(PRELUDE + source, {
+    // a source that throws before it serves answers every request with its error, instead of never answering
+    const program = `${PRELUDE}\ntry {\n${source}\n} catch (error) {\n  if (!served) serve(() => { throw error; });\n}\n`;
+    this.worker = new Worker(program, {
       eval: true,
       // not the caller's loader flags (tsx): the source is JavaScript, and a loader costs a worker 200 ms to start
       execArgv: [],
@@ -111,7 +121,8 @@ export class BlockingWorker {
       }
       const left = deadline - Date.now();
       if (left <= 0 || Atomics.wait(this.answered, 0, seen, left) === 'timed-out') {
-        throw new Error(`the worker thread did not answer within ${Math.round(timeoutMs / 1000)} s`);
+        const limit = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
+        throw new Error(`the worker thread did not answer within ${limit}`);
       }
     }
   }

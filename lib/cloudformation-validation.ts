@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { CloudFormationValidatePlugin } from 'aws-cdk-lib';
 import type { BackgroundValidationPlugin } from './background-validation';
-import { BlockingWorker } from './background-validation';
+import { BlockingWorker, sameTemplates } from './background-validation';
 
 /** The version of the validation engine aws-cdk-lib ships, read from its package (loading the engine takes 0.1 s). */
 const ENGINE_VERSION = (
@@ -65,10 +65,7 @@ export class CloudFormationValidation implements BackgroundValidationPlugin {
   private started?: readonly string[];
 
   public start(context: IPolicyValidationContext): void {
-    const same =
-      this.started?.length === context.templatePaths.length &&
-      this.started.every((template, i) => template === context.templatePaths[i]);
-    if (same && this.worker) return;
+    if (this.worker && this.started && sameTemplates(this.started, context.templatePaths)) return;
     // templates other than those already sent: that answer would be stale
     if (this.started) this.worker?.close();
     if (this.started || !this.worker) this.worker = this.startWorker();

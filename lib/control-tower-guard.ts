@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import type { BackgroundValidationPlugin } from './background-validation';
-import { BlockingWorker } from './background-validation';
+import { BlockingWorker, sameTemplates } from './background-validation';
 
 /** Where `@cdklabs/cdk-validator-cfnguard` keeps the Control Tower rules: one `.guard` file per control. */
 export const CONTROL_TOWER_RULES_DIR = path.join(
@@ -118,10 +118,7 @@ export class ControlTowerGuard implements BackgroundValidationPlugin {
 
   /** Starts cfn-guard over the templates, unless a run over the same ones is under way; none if no rule applies. */
   private run(context: IPolicyValidationContext): PendingGuardRun | undefined {
-    const same = (run: PendingGuardRun) =>
-      run.templatePaths.length === context.templatePaths.length &&
-      run.templatePaths.every((template, i) => template === context.templatePaths[i]);
-    if (this.pending && same(this.pending)) return this.pending;
+    if (this.pending && sameTemplates(this.pending.templatePaths, context.templatePaths)) return this.pending;
     const types = new Set(
       context.templatePaths.flatMap((template) =>
         Object.values(
