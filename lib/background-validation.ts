@@ -133,3 +133,43 @@ export class BlockingWorker {
     void this.worker.terminate();
   }
 }
+
+/** What an {@link IdleSlot} holds: anything that can be closed. */
+export interface Closeable {
+  close(): void;
+}
+
+/**
+ * Room for one idle resource (a worker whose costly start is done) that the next user in the process takes instead
+ * of starting another; left unused for `idleMs`, it is closed, so a long-lived process does not keep its memory.
+ */
+export class IdleSlot<T extends Closeable> {
+  private held?: { readonly value: T; readonly timer: NodeJS.Timeout };
+
+  /** @param idleMs how long an unused resource waits in the slot before it is closed */
+  public constructor(private readonly idleMs: number) {}
+
+  /** The idle resource, now the caller's; else a new one from `create`. */
+  public take(create: () => T): T {
+    const held = this.held;
+    if (!held) return create();
+    this.held = undefined;
+    clearTimeout(held.timer);
+    return held.value;
+  }
+
+  /** Leaves a resource for the next {@link take}; closes it instead if the slot is full. */
+  public leave(value: T): void {
+    if (this.held) {
+      value.close();
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (this.held?.value === value) this.held = undefined;
+      value.close();
+    }, this.idleMs);
+    // an idle resource never holds the process open
+    timer.unref();
+    this.held = { value, timer };
+  }
+}
