@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { withFileLock } from '../../../common/file-lock';
 
 /** The project's root folder (the one holding `cdk.json`). */
 export const PROJECT_DIR = path.resolve(__dirname, '..', '..', '..');
@@ -22,6 +23,9 @@ const SYNTH_ENVIRONMENT = [
   'AWS_PROFILE',
 ];
 
+/** How long one `cdk synth` may take before the test fails. */
+const SYNTH_TIMEOUT_MS = 180_000;
+
 let pending: Promise<string> | undefined;
 
 /**
@@ -29,8 +33,9 @@ let pending: Promise<string> | undefined;
  *
  * The first call in a test file synthesizes (about 5 s), unless a folder synthesized from exactly the same sources
  * (`bin/`, `lib/`, `lambda/`, `cdk.json`, the lockfile) already exists under `.tmp/project-assembly/`: the
- * assembly is a function of those, so test files of one run, and later runs with unchanged sources, share it. A
- * folder is moved into place only once complete, so concurrent Jest workers never see half an assembly.
+ * assembly is a function of those, so test files of one run, and later runs with unchanged sources, share it. One
+ * Jest worker synthesizes while the others wait on a lock file, and the folder is moved into place only once
+ * complete, so concurrent workers neither synthesize twice nor see half an assembly.
  *
  * The folder is shared: treat it as read-only, and copy it (`fs.cpSync(dir, copy, { recursive: true })`) to change
  * anything in it.
@@ -51,12 +56,21 @@ async function synthesizeOnce(): Promise<string> {
     return target;
   }
   fs.mkdirSync(CACHE_DIR, { recursive: true });
+  // one worker synthesizes while the others wait for its assembly: two synths at once would each take as long as
+  // both, on a clean clone where every worker misses the cache at the same time
+  const limits = { timeoutMs: SYNTH_TIMEOUT_MS * 2, staleMs: SYNTH_TIMEOUT_MS * 2 };
+  await withFileLock(`${target}.lock`, () => (isComplete(target) ? Promise.resolve() : synthesizeInto(target)), limits);
+  pruneOldAssemblies(target);
+  return target;
+}
+
+async function synthesizeInto(target: string): Promise<void> {
   const partial = `${target}.${randomUUID()}.partial`;
   try {
     await promisify(execFile)('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', partial], {
       cwd: PROJECT_DIR,
       env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' },
-      timeout: 180_000,
+      timeout: SYNTH_TIMEOUT_MS,
       maxBuffer: 16 * 1024 * 1024,
     });
     // another worker may have moved its identical assembly into place meanwhile: never replace a complete one,
@@ -74,8 +88,6 @@ async function synthesizeOnce(): Promise<string> {
   } finally {
     fs.rmSync(partial, { recursive: true, force: true });
   }
-  pruneOldAssemblies(target);
-  return target;
 }
 
 function isComplete(directory: string): boolean {
