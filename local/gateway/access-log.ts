@@ -38,17 +38,39 @@ export function renderAccessLog(format: string, variables: LogVariables): string
 }
 
 /**
+ * Variables named by a prefix and a key of the caller's choosing, such as `authorizer.claims.<claim>`: `read` gets
+ * the request's state and the key (the rest of the name).
+ */
+export interface LogVariableFamily<S> {
+  /** The names' common start, ending in a dot: `authorizer.claims.`. */
+  readonly prefix: string;
+  readonly read: (state: S, key: string) => LogValue;
+}
+
+/**
  * Compiles a format once for a fixed set of variables, each read from a request's state by its function: the
  * same lines as {@link renderAccessLog}, with the format parsed and every name resolved ahead of the requests.
+ *
+ * A name that is no variable, and has no variable as a prefix, is read from the family with the longest matching
+ * prefix, if any: `$context.authorizer.claims.email` is the `email` claim.
  */
 export function compileAccessLog<S>(
   format: string,
   variables: ReadonlyMap<string, (state: S) => LogValue>,
+  families: readonly LogVariableFamily<S>[] = [],
 ): (state: S) => string {
+  const byLength = [...families].sort((a, b) => b.prefix.length - a.prefix.length);
   const parts: Array<string | { readonly read: (state: S) => LogValue; readonly suffix: string }> = [];
   for (const segment of compile(format)) {
     const bound = typeof segment === 'string' ? undefined : bind(segment.name, (name) => variables.has(name));
-    if (typeof segment === 'string' || bound === undefined) {
+    const family =
+      typeof segment === 'string' || bound !== undefined
+        ? undefined
+        : byLength.find((f) => segment.name.startsWith(f.prefix) && segment.name.length > f.prefix.length);
+    if (family !== undefined && typeof segment !== 'string') {
+      const key = segment.name.slice(family.prefix.length);
+      parts.push({ read: (state) => family.read(state, key), suffix: '' });
+    } else if (typeof segment === 'string' || bound === undefined) {
       const text = typeof segment === 'string' ? segment : '-';
       // adjacent text is joined: fewer concatenations per line
       const last = parts.length - 1;

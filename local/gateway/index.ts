@@ -1,5 +1,5 @@
 import type { ApiDefinition, ApiStage, GatewayRequest, GatewayResponse, LambdaInvoker, RequestMetrics } from '../model';
-import type { LogValue } from './access-log';
+import type { LogValue, LogVariableFamily } from './access-log';
 import { compileAccessLog } from './access-log';
 import { chooseDeployment } from './canary';
 import type { RequestContext, TraceHeader } from './context';
@@ -125,7 +125,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const accessLogs = new Map<ApiStage, (state: LogState) => string>();
   for (const stage of api.stages) {
     if (stage.accessLogFormat !== undefined)
-      accessLogs.set(stage, compileAccessLog(stage.accessLogFormat, LOG_VARIABLES));
+      accessLogs.set(stage, compileAccessLog(stage.accessLogFormat, LOG_VARIABLES, LOG_VARIABLE_FAMILIES));
   }
 
   const finish = (exchange: Exchange, answer: Answer, traced: boolean, request: GatewayRequest): GatewayResponse => {
@@ -487,6 +487,22 @@ function authorizerValue(exchange: Exchange, name: string): string | number | un
   const value = exchange.requestContext?.authorizer?.[name];
   return typeof value === 'object' ? undefined : value;
 }
+
+/**
+ * `$context.authorizer.claims.<claim>`: a claim of the token a user pool authorizer accepted;
+ * `$context.authorizer.<key>`: a value of the context a Lambda authorizer returned (as a string, as API Gateway
+ * passes it on). Without an authorizer, or without that claim or key, they print `-`.
+ */
+const LOG_VARIABLE_FAMILIES: readonly LogVariableFamily<LogState>[] = [
+  {
+    prefix: 'authorizer.claims.',
+    read: ({ exchange }, claim) => {
+      const claims = exchange.requestContext?.authorizer?.claims;
+      return typeof claims === 'object' ? claims[claim] : undefined;
+    },
+  },
+  { prefix: 'authorizer.', read: ({ exchange }, key) => authorizerValue(exchange, key) },
+];
 
 /** The `$context` variables an access-log line may print, each read from the request's state when used. */
 const LOG_VARIABLES: ReadonlyMap<string, (state: LogState) => LogValue> = new Map<

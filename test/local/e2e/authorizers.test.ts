@@ -108,7 +108,8 @@ function authorizerAssembly(gatewayResponses: readonly string[] = []): string {
     .stage('dev', { variables: { lambdaAlias: 'live' } })
     .stage('logged', {
       variables: { lambdaAlias: 'live' },
-      accessLogFormat: '$context.status $context.authorizer.principalId $context.authorizer.latency',
+      accessLogFormat:
+        '$context.status $context.authorizer.principalId $context.authorizer.latency $context.authorizer.s $context.authorizer.n $context.authorizer.missing',
     })
     .write();
 }
@@ -239,13 +240,13 @@ describe('local API: Lambda authorizers', () => {
     expect(answer.json()).toEqual({ who: 'alice', s: 'x' });
   });
 
-  test("writes the authorizer's principal and latency in the access log, - where it ran not", async () => {
+  test("writes the authorizer's principal, latency and context values in the access log, - where it ran not", async () => {
     await local.fetch('/logged/uncached', { headers: { Authorization: 'allow' } });
     await local.fetch('/logged/uncached');
 
     const lines = local.exchanges.slice(-2).map((e) => e.response.accessLogLine);
-    expect(lines[0]).toMatch(/^200 alice \d+$/);
-    expect(lines[1]).toBe('401 - -');
+    expect(lines[0]).toMatch(/^200 alice \d+ x 1 -$/);
+    expect(lines[1]).toBe('401 - - - - -');
   });
 
   test('sends a TOKEN authorizer the token and the method ARN, and answers 401 to a token its expression refuses', async () => {

@@ -58,6 +58,11 @@ function userPoolAssembly(): string {
       properties: { AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: 'WebPools' } },
     })
     .stage('dev', { variables: { lambdaAlias: 'live' } })
+    .stage('logged', {
+      variables: { lambdaAlias: 'live' },
+      accessLogFormat:
+        '$context.status $context.authorizer.claims.sub $context.authorizer.claims.email $context.authorizer.claims',
+    })
     .write();
 }
 
@@ -146,6 +151,18 @@ describe('local API: Cognito user pool authorizers, over local stand-in tokens',
     expect(answer.status).toBe(401);
     expect(answer.json()).toEqual({ message: 'The incoming token has expired' });
     expect(local.executionLog.at(-1)).toContain('the token expired');
+  });
+
+  test("writes the token's claims in the access log, - for a claim it lacks and where no token was accepted", async () => {
+    const withEmail = tokenOf(SHOP_POOL, { claims: { email: 'alice@example.com' } });
+
+    await local.fetch('/logged/profile', { headers: { Authorization: withEmail } });
+    await local.fetch('/logged/profile', { headers: { Authorization: tokenOf(SHOP_POOL) } });
+    await local.fetch('/logged/profile');
+
+    const lines = local.exchanges.slice(-3).map((e) => e.response.accessLogLine);
+    // $context.authorizer.claims alone is null, as API Gateway documents
+    expect(lines).toEqual(['200 alice alice@example.com -', '200 alice - -', '401 - - -']);
   });
 
   test('a method with scopes takes an access token carrying one of them', async () => {

@@ -113,6 +113,25 @@ describe('compileAccessLog', () => {
     ]);
     expect(lines[0]).toBe('"req-1" 200 [req-1.log] - - $ text');
   });
+
+  test('reads a name no variable covers from the family of the longest prefix, with the rest as its key', () => {
+    // ARRANGE
+    const families = [
+      { prefix: 'authorizer.', read: (_: State, key: string) => `context:${key}` },
+      { prefix: 'authorizer.claims.', read: (_: State, key: string) => (key === 'email' ? 'a@example.com' : '') },
+    ];
+    const render = compileAccessLog(
+      '$context.authorizer.claims.email $context.authorizer.claims.sub $context.authorizer.role $context.authorizer. $context.requestId.x',
+      readers,
+      families,
+    );
+
+    // ACT
+    const line = render({ requestId: 'req-1', status: 200 });
+
+    // ASSESS: a known variable's prefix still wins over a family; a bare prefix names no key
+    expect(line).toBe('a@example.com - context:role -. req-1.x');
+  });
 });
 
 describe("a stage's access-log line", () => {
