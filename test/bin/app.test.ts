@@ -85,10 +85,12 @@ describe('bin/app.ts', () => {
     expect(stackNames(await projectAssembly())).toEqual(['ServerlessApi-default']);
   });
 
-  test('synthesizes the GitHubDeployRole stack, cdk-nag clean, when the github block is present', () => {
-    const github = { repository: 'octo-org/octo-repo', account: '222222222222', region: 'ap-northeast-2' };
+  // with the CLI's account and region too: one synth serves this test and the one on the CLI's environment
+  const GITHUB = { repository: 'octo-org/octo-repo', account: '222222222222', region: 'ap-northeast-2' };
+  const CLI_ENVIRONMENT = { account: '111111111111', region: 'eu-west-1' };
 
-    const { status, stderr, outdir } = runApp({ github });
+  test('synthesizes the GitHubDeployRole stack, cdk-nag clean, when the github block is present', () => {
+    const { status, stderr, outdir } = runApp({ github: GITHUB }, CLI_ENVIRONMENT);
 
     expect({ status, stderr: stderr.includes('Error') ? stderr : '' }).toEqual({ status: 0, stderr: '' });
     expect(stackNames(outdir)).toEqual(['GitHubDeployRole', 'ServerlessApi-default']);
@@ -104,7 +106,7 @@ describe('bin/app.ts', () => {
   });
 
   test("deploys to the CLI's account and region when the environment block pins none", () => {
-    const { outdir } = runApp({}, { account: '111111111111', region: 'eu-west-1' });
+    const { outdir } = runApp({ github: GITHUB }, CLI_ENVIRONMENT);
     expect(stackEnvironment(outdir)).toBe('aws://111111111111/eu-west-1');
   });
 
@@ -113,7 +115,7 @@ describe('bin/app.ts', () => {
     api.environments.default.account = '222222222222';
     api.environments.default.region = 'ap-northeast-2';
 
-    const { outdir } = runApp({ api }, { account: '111111111111', region: 'eu-west-1' });
+    const { outdir } = runApp({ api }, CLI_ENVIRONMENT);
 
     expect(stackEnvironment(outdir)).toBe('aws://222222222222/ap-northeast-2');
   });
