@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { IPolicyValidationContext, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { CloudFormationValidatePlugin } from 'aws-cdk-lib';
 import type { BackgroundValidationPlugin } from './background-validation';
-import { BlockingWorker, IdleSlot, sameTemplates } from './background-validation';
+import { BlockingWorker, sameTemplates } from './background-validation';
 
 /** The version of the validation engine aws-cdk-lib ships, read from its package (loading the engine takes 0.1 s). */
 const ENGINE_VERSION = (
@@ -19,13 +19,6 @@ const ENGINE_VERSION = (
 
 /** How long a synth waits for the validation before it fails: far above the second or two it takes. */
 const VALIDATION_TIMEOUT_MS = 5 * 60 * 1000;
-
-/**
- * The worker of the last validation in this process, its engine started: a later plugin in the same process (an
- * app synthesized again, tests, a script synthesizing several apps) takes it instead of starting another engine,
- * about 4 s of CPU on two cores. Unused for a minute, it is closed, with the few hundred MB the engine holds.
- */
-const idleWorker = new IdleSlot<BlockingWorker>(60_000);
 
 /**
  * aws-cdk-lib's own plugin in a worker thread. Its engine's first start (about 1.5 s of CPU, the same for any app)
@@ -57,8 +50,7 @@ serve(({ templatePaths, stackTemplates }) => plugin.validate({ templatePaths, st
  * rules), the same plugin with the same settings, run in a worker thread instead of the synth's own.
  *
  * The built-in validation costs 2-3 s of CPU per synth, most of it before it reads a template. Created with the
- * app, this plugin starts the engine at once, on the other core while the stacks are constructed (or takes the one
- * an earlier validation in the same process left started); {@link start}
+ * app, this plugin starts the engine at once, on the other core while the stacks are constructed; {@link start}
  * hands it the templates when the first policy plugin runs (`startingFirst`), so that it validates while cdk-nag
  * works. Its report carries the built-in plugin's name, so aws-cdk-lib treats it as its own: errors reported as
  * warnings unless `@aws-cdk/core:validateAgainstDefaultRules` is set, acknowledgements matched the same way.
@@ -84,21 +76,17 @@ export class CloudFormationValidation implements BackgroundValidationPlugin {
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     this.start(context);
     const worker = this.worker!;
+    // one validation a worker: the engine holds a few hundred MB, and a synth validates once
     this.worker = undefined;
     this.started = undefined;
-    let report: PolicyValidationPluginReport;
     try {
-      report = worker.next(VALIDATION_TIMEOUT_MS) as PolicyValidationPluginReport;
-    } catch (error) {
-      // it may still be working on the request: not a worker to hand on
+      return worker.next(VALIDATION_TIMEOUT_MS) as PolicyValidationPluginReport;
+    } finally {
       worker.close();
-      throw error;
     }
-    idleWorker.leave(worker);
-    return report;
   }
 
   private startWorker(): BlockingWorker {
-    return idleWorker.take(() => new BlockingWorker(VALIDATION_WORKER, { cdkLib: require.resolve('aws-cdk-lib') }));
+    return new BlockingWorker(VALIDATION_WORKER, { cdkLib: require.resolve('aws-cdk-lib') });
   }
 }

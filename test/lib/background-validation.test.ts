@@ -1,6 +1,6 @@
 import type { IPolicyValidationContext, IPolicyValidationPlugin } from 'aws-cdk-lib';
 import type { BackgroundValidationPlugin } from '../../lib/background-validation';
-import { BlockingWorker, IdleSlot, sameTemplates, startingFirst } from '../../lib/background-validation';
+import { BlockingWorker, sameTemplates, startingFirst } from '../../lib/background-validation';
 
 describe('BlockingWorker', () => {
   const workers: BlockingWorker[] = [];
@@ -70,48 +70,5 @@ describe('sameTemplates', () => {
     expect(sameTemplates(['a', 'b'], ['a', 'b'])).toBe(true);
     expect(sameTemplates(['a', 'b'], ['b', 'a'])).toBe(false);
     expect(sameTemplates(['a'], ['a', 'b'])).toBe(false);
-  });
-});
-
-describe('IdleSlot', () => {
-  const closeable = (name: string, closed: string[]) => ({ name, close: () => closed.push(name) });
-
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
-
-  test('hands the resource left in it to the next taker, once, and creates one when empty', () => {
-    const slot = new IdleSlot<{ name: string; close(): void }>(1000);
-    const closed: string[] = [];
-    slot.leave(closeable('warm', closed));
-
-    const first = slot.take(() => closeable('new 1', closed));
-    const second = slot.take(() => closeable('new 2', closed));
-
-    expect([first.name, second.name]).toEqual(['warm', 'new 2']);
-    jest.advanceTimersByTime(5000);
-    expect(closed).toEqual([]);
-  });
-
-  test('closes a resource left unused for its idle time, and then creates a new one', () => {
-    const slot = new IdleSlot<{ name: string; close(): void }>(1000);
-    const closed: string[] = [];
-    slot.leave(closeable('warm', closed));
-
-    jest.advanceTimersByTime(999);
-    expect(closed).toEqual([]);
-    jest.advanceTimersByTime(1);
-
-    expect(closed).toEqual(['warm']);
-    expect(slot.take(() => closeable('new', closed)).name).toBe('new');
-  });
-
-  test('closes a resource left while it already holds one, and keeps the first', () => {
-    const slot = new IdleSlot<{ name: string; close(): void }>(1000);
-    const closed: string[] = [];
-    slot.leave(closeable('first', closed));
-    slot.leave(closeable('second', closed));
-
-    expect(closed).toEqual(['second']);
-    expect(slot.take(() => closeable('new', closed)).name).toBe('first');
   });
 });

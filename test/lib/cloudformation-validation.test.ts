@@ -54,26 +54,6 @@ describe('CloudFormationValidation', () => {
     expect(ours.violations.map((v) => v.ruleName).sort()).toEqual(['F3002', 'W9003']);
   });
 
-  test('validates a later app of the same process with the engine an earlier one started, on its own templates', () => {
-    const first = appWithBadTopic({ '@aws-cdk/core:validateAgainstDefaultRules': true });
-    outdirs.push(first.outdir);
-    addPolicyValidation(first.app, { cloudFormationValidation: true });
-    expect(() => first.app.synth()).toThrow(/Nonsense: Additional properties are not allowed/);
-
-    // another resource type: an engine built for the topic alone would not know the parameter's schema
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-validation-'));
-    outdirs.push(outdir);
-    const app = new App({ outdir, builtinCloudFormationValidation: false });
-    new CfnResource(new Stack(app, 'Parameters'), 'Parameter', {
-      type: 'AWS::SSM::Parameter',
-      properties: { Type: 'String', Value: 'v', Tier: 'Ultimate' },
-    });
-    addPolicyValidation(app, { cloudFormationValidation: true });
-
-    expect(() => app.synth()).not.toThrow();
-    expect(ruleNames(reportOf(outdir))).toEqual(['W3030']);
-  });
-
   test('registered by addPolicyValidation, reports under the built-in name, as warnings by default', () => {
     const { app, outdir } = appWithBadTopic();
     outdirs.push(outdir);
