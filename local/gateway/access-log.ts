@@ -48,8 +48,9 @@ export interface LogVariableFamily<S> {
 }
 
 /**
- * Compiles a format once for a fixed set of variables, each read from a request's state by its function: the
- * same lines as {@link renderAccessLog}, with the format parsed and every name resolved ahead of the requests.
+ * Compiles a format once for a fixed set of variables, each read from a request's state by its function: with no
+ * families, the same lines as {@link renderAccessLog}, with the format parsed and every name resolved ahead of the
+ * requests.
  *
  * A name that is no variable, and has no variable as a prefix, is read from the family with the longest matching
  * prefix, if any: `$context.authorizer.claims.email` is the `email` claim.
@@ -61,23 +62,28 @@ export function compileAccessLog<S>(
 ): (state: S) => string {
   const byLength = [...families].sort((a, b) => b.prefix.length - a.prefix.length);
   const parts: Array<string | { readonly read: (state: S) => LogValue; readonly suffix: string }> = [];
+  const pushText = (text: string) => {
+    // adjacent text is joined: fewer concatenations per line
+    const last = parts.length - 1;
+    if (typeof parts[last] === 'string') parts[last] += text;
+    else parts.push(text);
+  };
   for (const segment of compile(format)) {
-    const bound = typeof segment === 'string' ? undefined : bind(segment.name, (name) => variables.has(name));
-    const family =
-      typeof segment === 'string' || bound !== undefined
-        ? undefined
-        : byLength.find((f) => segment.name.startsWith(f.prefix) && segment.name.length > f.prefix.length);
-    if (family !== undefined && typeof segment !== 'string') {
+    if (typeof segment === 'string') {
+      pushText(segment);
+      continue;
+    }
+    const bound = bind(segment.name, (name) => variables.has(name));
+    if (bound !== undefined) {
+      parts.push({ read: variables.get(bound.variable)!, suffix: bound.suffix });
+      continue;
+    }
+    const family = byLength.find((f) => segment.name.startsWith(f.prefix) && segment.name.length > f.prefix.length);
+    if (family !== undefined) {
       const key = segment.name.slice(family.prefix.length);
       parts.push({ read: (state) => family.read(state, key), suffix: '' });
-    } else if (typeof segment === 'string' || bound === undefined) {
-      const text = typeof segment === 'string' ? segment : '-';
-      // adjacent text is joined: fewer concatenations per line
-      const last = parts.length - 1;
-      if (typeof parts[last] === 'string') parts[last] += text;
-      else parts.push(text);
     } else {
-      parts.push({ read: variables.get(bound.variable)!, suffix: bound.suffix });
+      pushText('-');
     }
   }
   return (state) => {
